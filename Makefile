@@ -1,0 +1,45 @@
+# docscan — every command a developer or CI needs. `make demo` and `make test` work on a fresh machine.
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+EXAMPLE ?= examples/县关于开展农村人居环境整治工作的通知.docx
+
+.PHONY: help install demo test lint format bench train eval clean
+
+help:
+	@echo "make demo | test | install | lint | bench | train | eval | clean"
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/docscan scan "$(EXAMPLE)"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check docscan tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format docscan tests bench
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+train: $(STAMP)
+	$(BIN)/docscan train corpora --backend sklearn -o models/default
+
+eval: $(STAMP)
+	$(BIN)/docscan evaluate --model models/default test
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,58 @@
+"""docscan: find the formalism that burdens grassroots units in Chinese official documents.
+
+Public API (imports are lazy so ``import docscan`` stays cheap)::
+
+    import docscan
+    report = docscan.scan("通知.docx")          # or docscan.scan(text="各村每周报送台账。")
+    print(report.to_json())
+    doc = docscan.extract("通知.pdf")           # the normalized Document
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .document import Document
+    from .report import Finding, Report
+
+__all__ = ["Config", "Document", "Finding", "Report", "__version__", "extract", "scan"]
+
+
+def scan(source: str | Path | None = None, *, text: str | None = None, config: Config | None = None, **options: Any) -> Report:
+    """Scan a file path, or ``text=`` in memory. ``options`` override config fields (lang, disable, ...)."""
+    from .config import Config
+    from .pipeline import scan_document
+
+    cfg = (config or Config()).with_options(**options)
+    if source is None and text is None:
+        raise TypeError("scan() needs a path or text=")
+    return scan_document(source if source is not None else "<text>", cfg, text=text)
+
+
+def extract(source: str | Path | None = None, *, text: str | None = None, config: Config | None = None) -> Document:
+    """Extract and normalize a file (or ``text=``) without detection."""
+    from .config import Config
+    from .pipeline import extract_document
+
+    return extract_document(source if source is not None else "<text>", config or Config(), text=text)
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Report", "Finding"):
+        from . import report
+
+        return getattr(report, name)
+    if name == "Document":
+        from .document import Document
+
+        return Document
+    if name == "Config":
+        from .config import Config
+
+        return Config
+    raise AttributeError(name)

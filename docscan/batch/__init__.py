@@ -1,0 +1,1 @@
+"""Batch scanning: input discovery, the process-pool runner, the SQLite store, Dask, statistics."""
