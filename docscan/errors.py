@@ -36,6 +36,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_large": ("文件超过大小上限：{detail}", "the file exceeds the size limit: {detail}"),
     "timeout": ("处理超时：{detail}", "processing timed out: {detail}"),
     "memory_limit": ("内存超过上限：{detail}", "memory limit exceeded: {detail}"),
+    "worker_crashed": ("处理进程意外退出：{detail}", "the worker process died: {detail}"),
+    "bad_db": ("不是有效的 docscan 结果数据库：{detail}", "not a valid docscan results database: {detail}"),
     "no_text": ("文件中没有可读的文字：{detail}", "no readable text in the file: {detail}"),
     "bad_rules": ("规则文件有误：{detail}", "invalid rule file: {detail}"),
     "bad_config": ("配置文件有误：{detail}", "invalid config file: {detail}"),
