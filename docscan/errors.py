@@ -43,6 +43,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_config": ("配置文件有误：{detail}", "invalid config file: {detail}"),
     "bad_model": ("模型文件无效或不可信，已拒绝加载：{detail}", "invalid or untrusted model file, refused: {detail}"),
     "bad_corpus": ("语料文件有误：{detail}", "invalid corpus file: {detail}"),
+    "needs_pdf": ("--format pdf 需要 PDF 输入文件：{detail}", "--format pdf needs a PDF input: {detail}"),
+    "output_failed": ("无法写出结果文件：{detail}", "cannot write the output: {detail}"),
     "internal": ("内部错误：{detail}", "internal error: {detail}"),
 }
 
