@@ -6,9 +6,10 @@ import sys
 
 import click
 
+from ..errors import DocscanError
 from ..render import FORMATS
 from ..report import SEVERITIES, SEVERITY_RANK
-from .common import get_config
+from .common import fail, get_config
 
 
 @click.command()
@@ -62,7 +63,12 @@ def scan(paths, recursive, fmt, out, jobs, db, engine, scheduler, fail_on, min_s
         sys.exit(2)
     show_progress = progress if progress is not None else (sys.stderr.isatty() and len(inputs) > 1)
     reports = list(run(inputs, cfg, jobs=jobs, db=db, engine=engine, scheduler=scheduler, progress=show_progress))
-    write(reports, fmt, out, cfg)
+    try:
+        write(reports, fmt, out, cfg)
+    except DocscanError as e:  # e.g. --format pdf on a non-PDF input, or an unwritable -o
+        if debug:
+            raise
+        fail(e, cfg.lang)
 
     if any(not r.ok for r in reports):
         sys.exit(2)
