@@ -13,6 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# ``docscan.extract`` names both the function below and the ``docscan/extract/`` package. Importing the package
+# later (the pipeline does, lazily) would rebind the attribute to the module and break a second
+# ``docscan.extract(...)`` call; importing it first (it is light) lets the function defined below win.
+from . import extract as _extract_package  # noqa: F401
+
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
