@@ -311,7 +311,8 @@ def make_noise(item: Item, rng: random.Random) -> Item:
         spans.append({"start": start, "end": end, "label": s["label"]})
     return Item(
         item.id + "-n", new_text, list(item.labels), item.kind, item.topic, item.register, item.level,
-        script=item.script, noise=True, spans=spans, base_id=item.base_id,
+        script=item.script, noise=True, spans=spans, split=item.split,
+        heldout_topic=item.heldout_topic, base_id=item.base_id,
     )
 
 
