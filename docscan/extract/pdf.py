@@ -61,7 +61,9 @@ _YINFA_RX = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*印\
 
 
 @dataclass(slots=True)
-class _Line:
+class Line:
+    """One text row as read from the page; y grows upwards (PDF convention)."""
+
     text: str
     idx: list[int]  # pdfium char index of each char of text
     x0: float
@@ -141,9 +143,9 @@ def _page_text(tp: Any) -> str:
     return "".join(chars)
 
 
-def _read_lines(tp: Any, geom: _Geom, page_height: float, want_color: bool) -> list[_Line]:
+def _read_lines(tp: Any, geom: _Geom, page_height: float, want_color: bool) -> list[Line]:
     text = _page_text(tp)
-    lines: list[_Line] = []
+    lines: list[Line] = []
     for m in _LINE_RX.finditer(text):
         s = m.start()
         seg = m.group()
@@ -159,7 +161,7 @@ def _read_lines(tp: Any, geom: _Geom, page_height: float, want_color: bool) -> l
         _, bot1, x1, top1 = geom.box(tp, b - 1)
         size = geom.size(tp, a)
         red = want_color and top0 > page_height * 0.55 and geom.is_red(tp, a)
-        lines.append(_Line(stripped, list(range(a, b)), x0, x1, max(top0, top1), min(bot0, bot1), size, red))
+        lines.append(Line(stripped, list(range(a, b)), x0, x1, max(top0, top1), min(bot0, bot1), size, red))
     return lines
 
 
@@ -180,7 +182,7 @@ class _Layout:
     indents: bool  # paragraphs are marked by a first-line indent (so a full line ending 。 may continue)
 
 
-def _layout(pages: list[list[_Line]]) -> _Layout:
+def _layout(pages: list[list[Line]]) -> _Layout:
     lines = [ln for p in pages for ln in p]
     sizes = [round(ln.size * 2) / 2 for ln in lines if ln.size > 0]
     em = _mode(sizes, 0.5) or 12.0
@@ -209,7 +211,7 @@ def _norm_furniture(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(rf"[{_SPACE}]", "", text))
 
 
-def _classify_furniture(pages: list[list[_Line]]) -> list[dict[int, str]]:
+def _classify_furniture(pages: list[list[Line]]) -> list[dict[int, str]]:
     """For each page: {line position: furniture kind} for page numbers and running headers/footers."""
     out: list[dict[int, str]] = [{} for _ in pages]
     tops: Counter[str] = Counter()
@@ -250,11 +252,11 @@ def _heading_level(text: str) -> int | None:
     return None
 
 
-def _group(lines: list[_Line], lay: _Layout) -> list[list[_Line]]:
+def _group(lines: list[Line], lay: _Layout) -> list[list[Line]]:
     """Lines of one page (furniture removed) → paragraphs."""
     em = lay.em
-    groups: list[list[_Line]] = []
-    prev: _Line | None = None
+    groups: list[list[Line]] = []
+    prev: Line | None = None
     for ln in lines:
         start = prev is None
         if prev is not None:
@@ -288,14 +290,19 @@ def _group(lines: list[_Line], lay: _Layout) -> list[list[_Line]]:
     return groups
 
 
-def _block(group: list[_Line], page_no: int, lay: _Layout) -> RawBlock:
+def _ref(page_no: int, idx: list[int], with_index: bool) -> dict[str, Any]:
+    return {"page": page_no, "char_index": list(idx)} if with_index else {"page": page_no}
+
+
+def _block(group: list[Line], page_no: int, lay: _Layout, with_index: bool) -> RawBlock:
     text = "\n".join(ln.text for ln in group)
     idx: list[int] = []
-    for k, ln in enumerate(group):
-        if k:
-            # the "\n" maps to the char just before this line (pdfium's generated line break)
-            idx.append(ln.idx[0] - 1 if ln.idx[0] > 0 else ln.idx[0])
-        idx.extend(ln.idx)
+    if with_index:
+        for k, ln in enumerate(group):
+            if k:
+                # the "\n" maps to the char just before this line (pdfium's generated line break)
+                idx.append(ln.idx[0] - 1 if ln.idx[0] > 0 else ln.idx[0])
+            idx.extend(ln.idx)
     first = group[0]
     flat = text.replace("\n", "")
     kind, level = "paragraph", None
@@ -310,8 +317,57 @@ def _block(group: list[_Line], page_no: int, lay: _Layout) -> RawBlock:
     if first.red:
         style["color"] = "red"
     return RawBlock(
-        kind=kind, text=text, page=page_no, level=level, ref={"page": page_no, "char_index": idx}, style=style
+        kind=kind, text=text, page=page_no, level=level, ref=_ref(page_no, idx, with_index), style=style
     )
+
+
+def layout_pages(
+    pages: list[list[Line]], sizes: list[tuple[float, float]], *, with_index: bool = True
+) -> list[RawPage]:
+    """Lines of every page (y up: ``top > bottom``) → RawPages of paragraph blocks and furniture.
+
+    Shared with the OFD extractor, which has no char indices (``with_index=False``: ref is ``{"page": n}``).
+    """
+    lay = _layout(pages)
+    furniture = _classify_furniture(pages)
+    raw_pages: list[RawPage] = []
+    last_body: RawBlock | None = None
+    for pi, lines in enumerate(pages):
+        page_no = pi + 1
+        fur = furniture[pi]
+        blocks: list[RawBlock] = []
+        tail: list[RawBlock] = []
+        body = [ln for k, ln in enumerate(lines) if k not in fur]
+        # furniture in reading position: headers before the body, footers and page numbers after it
+        for k in sorted(fur, key=lambda k: -lines[k].top):
+            ln = lines[k]
+            fb = RawBlock(
+                kind=fur[k],
+                text=ln.text,
+                page=page_no,
+                ref=_ref(page_no, ln.idx, with_index),
+                style={"size": round(ln.size, 1)},
+            )
+            (blocks if ln.top > sizes[pi][1] / 2 else tail).append(fb)
+        first_body = True
+        for g in _group(body, lay):
+            b = _block(g, page_no, lay, with_index)
+            if (
+                first_body
+                and last_body is not None
+                and b.kind == "paragraph"
+                and not b.style.get("color")
+                and g[0].x0 <= lay.left + 1.5 * lay.em
+                and not last_body.text.endswith(_TERMINAL)
+            ):
+                b.ref["continues"] = True
+            first_body = False
+            blocks.append(b)
+            last_body = b
+        blocks.extend(tail)
+        w, h = sizes[pi]
+        raw_pages.append(RawPage(number=page_no, blocks=blocks, width=w, height=h))
+    return raw_pages
 
 
 def extract(path: Path, info: SourceInfo, config: Config) -> RawDocument:
@@ -339,7 +395,7 @@ def _extract(pdf: Any, path: Path, info: SourceInfo, config: Config) -> RawDocum
     info.extractor = _version()
     geom = _Geom()
 
-    pages: list[list[_Line]] = []
+    pages: list[list[Line]] = []
     sizes: list[tuple[float, float]] = []
     for i in range(n_read):
         page = pdf[i]
@@ -357,46 +413,7 @@ def _extract(pdf: Any, path: Path, info: SourceInfo, config: Config) -> RawDocum
     if all(sum(len(ln.text) for ln in p) < 10 for p in pages):
         raise DocscanError("pdf_no_text", f"{path.name}: {_image_note(pdf, n_read)}")
 
-    lay = _layout(pages)
-    furniture = _classify_furniture(pages)
-    raw_pages: list[RawPage] = []
-    last_body: RawBlock | None = None
-    for pi, lines in enumerate(pages):
-        page_no = pi + 1
-        fur = furniture[pi]
-        blocks: list[RawBlock] = []
-        tail: list[RawBlock] = []
-        body = [ln for k, ln in enumerate(lines) if k not in fur]
-        # furniture in reading position: headers before the body, footers and page numbers after it
-        for k in sorted(fur, key=lambda k: -lines[k].top):
-            ln = lines[k]
-            fb = RawBlock(
-                kind=fur[k],
-                text=ln.text,
-                page=page_no,
-                ref={"page": page_no, "char_index": list(ln.idx)},
-                style={"size": round(ln.size, 1)},
-            )
-            (blocks if ln.top > sizes[pi][1] / 2 else tail).append(fb)
-        first_body = True
-        for g in _group(body, lay):
-            b = _block(g, page_no, lay)
-            if (
-                first_body
-                and last_body is not None
-                and b.kind == "paragraph"
-                and not b.style.get("color")
-                and g[0].x0 <= lay.left + 1.5 * lay.em
-                and not last_body.text.endswith(_TERMINAL)
-            ):
-                b.ref["continues"] = True
-            first_body = False
-            blocks.append(b)
-            last_body = b
-        blocks.extend(tail)
-        w, h = sizes[pi]
-        raw_pages.append(RawPage(number=page_no, blocks=blocks, width=w, height=h))
-    return RawDocument(source=info, pages=raw_pages, warnings=warnings)
+    return RawDocument(source=info, pages=layout_pages(pages, sizes), warnings=warnings)
 
 
 def _image_note(pdf: Any, n_read: int) -> str:
