@@ -1,0 +1,65 @@
+"""``MODEL_CARD.md`` beside the weights: data, metrics per split, intended use, limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .corpus import CheckResult, stats
+from .evaluate import format_table
+
+
+def write_card(out: Path, meta: dict[str, Any], metrics: dict[str, Any], checked: CheckResult) -> None:
+    st = stats(checked.items)
+    th = meta.get("thresholds", {})
+    params = meta.get("params", {})
+    lines = [
+        f"# Model card: `{out.name}` ({meta['backend']})",
+        "",
+        f"Model id `{meta['id']}`, trained {meta.get('created')} with seed {meta['seed']} by `docscan train`.",
+        "",
+        "## What it is",
+        "A sentence classifier for the seven docscan categories (multi-label). It gives each sentence a",
+        "probability per category; `docscan scan` fuses these with the rule findings (see `docscan/learn/fuse.py`).",
+        "",
+        *[f"- {k}: {v}" for k, v in params.items()],
+        "",
+        "## Intended use",
+        "A reviewer's aid: it points at sentences that may impose formalism burdens on grassroots units, so a person",
+        "can read them. It is **not** grounds for sanctions, accountability or any judgement about people or units.",
+        "Model-only findings (`source: \"model\"`) carry no rule explanation and must be read by a person.",
+        "",
+        "## Data",
+        f"docscan corpus (`{meta['corpus']['path']}`, fingerprint `{meta['corpus']['fingerprint']}`): "
+        f"{st['items']} items, {st['positives']} positives, splits {st['split']}; "
+        f"{st['heldout_topic']} items of topic-held-out topics are in no training or tuning split.",
+        "Synthetic sentences written by the docscan team (no personal data). Labels per item: "
+        + ", ".join(f"{k} {v}" for k, v in st["labels"].items()) + ".",
+        f"Trained on the `train` split ({meta['corpus']['train']} items); thresholds tuned on `dev` "
+        f"({meta['corpus']['dev']} items); `test` and topic-held-out never seen.",
+        "",
+        "## Metrics (sentence level; F1 per category)",
+        "`rules` = rule engine alone, `model` = model alone (per-category threshold tuned on dev), `fusion` = what",
+        "`docscan scan` reports. Reproduce: `make train && make eval`.",
+        "",
+        format_table(metrics["splits"]),
+        "",
+        "## Fusion thresholds (tuned on dev)",
+        f"weak-rule confidence below {meta.get('weak_conf')} counts as weak; agree ≥ {meta.get('agree')}.",
+        "",
+        "| category | model alone | model-only finding (high) | veto weak rule (low) |",
+        "|---|---|---|---|",
+        *[f"| {c} | {v.get('model')} | {v.get('high')} | {v.get('low')} |" for c, v in th.items()],
+        "",
+        "## Limits",
+        "- The corpus is synthetic and small; real documents are longer, noisier and more varied. Expect lower",
+        "  precision on real text, above all for model-only findings; the topic-held-out row shows the drop on",
+        "  topics never seen.",
+        "- Char n-grams see words, not who is obligated: a demand on enterprises or citizens, reported speech or an",
+        "  unusual negation can fool the model; the rule engine's polarity and actor checks carry those cases.",
+        "- Probabilities are calibrated on the training folds, not on real-world base rates.",
+        "- Files: `model.npz` (numpy, used by scans), `model.skops` (sklearn Pipeline, loaded with an explicit",
+        "  trusted-type list), `meta.json`, `metrics.json`. No pickle.",
+        "",
+    ]
+    (out / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")

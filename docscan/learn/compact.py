@@ -1,0 +1,131 @@
+"""Numpy-only inference for the linear char n-gram model (``model.npz``): no scikit-learn on the scan path.
+
+The fitted Pipeline (TF-IDF char 1–3-grams, sublinear tf, l2 norm → one-vs-rest calibrated logistic
+regression) is exported as plain arrays:
+
+- ``keys``  uint64, sorted: n-gram keys (:func:`docscan.learn.features.ngram_key`)
+- ``idf``   float64 per key
+- ``coef``  float64 (n_keys, n_categories); ``intercept`` float64 (n_categories,)
+- ``cal_a``, ``cal_b`` float64 (n_categories,): Platt sigmoid ``p = 1 / (1 + exp(a·d + b))``
+- ``categories`` unicode array of category ids (column order)
+
+``np.load(..., allow_pickle=False)`` reads it: a tampered file cannot execute code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import DocscanError
+from .features import _BITS, NGRAM_RANGE, ngram_key, prepare
+
+REQUIRED = ("keys", "idf", "coef", "intercept", "cal_a", "cal_b", "categories")
+
+
+class CompactModel:
+    """Linear TF-IDF model evaluated with numpy alone. ``predict_proba(texts) -> (n, n_categories)``."""
+
+    def __init__(self, keys, idf, coef, intercept, cal_a, cal_b, categories) -> None:
+        self.keys = np.asarray(keys, dtype=np.uint64)
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.coef = np.asarray(coef, dtype=np.float64)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.cal_a = np.asarray(cal_a, dtype=np.float64)
+        self.cal_b = np.asarray(cal_b, dtype=np.float64)
+        self.categories = [str(c) for c in categories]
+        n, c = len(self.keys), len(self.categories)
+        if self.idf.shape != (n,) or self.coef.shape != (n, c) or self.intercept.shape != (c,):
+            raise DocscanError("bad_model", "model.npz: inconsistent array shapes")
+        if n and np.any(self.keys[1:] <= self.keys[:-1]):
+            raise DocscanError("bad_model", "model.npz: keys are not sorted")
+
+    # -- persistence ------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path) -> CompactModel:
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                missing = [k for k in REQUIRED if k not in z.files]
+                if missing:
+                    raise DocscanError("bad_model", f"{path}: missing arrays {missing}")
+                return cls(**{k: z[k] for k in REQUIRED})
+        except DocscanError:
+            raise
+        except Exception as e:  # bad zip, object arrays (pickle refused), truncated file…
+            raise DocscanError("bad_model", f"{path}: {type(e).__name__}: {e}") from e
+
+    def save(self, path: str | Path) -> None:
+        np.savez_compressed(
+            path, keys=self.keys, idf=self.idf, coef=self.coef, intercept=self.intercept,
+            cal_a=self.cal_a, cal_b=self.cal_b, categories=np.array(self.categories, dtype=str),
+        )
+
+    @classmethod
+    def from_pipeline(cls, pipe: Any, categories: list[str]) -> CompactModel:
+        """Export a fitted ``Pipeline([tfidf, OneVsRest(CalibratedClassifierCV(LR, ensemble=False))])``."""
+        tfidf = pipe.named_steps["tfidf"]
+        ovr = pipe.named_steps["clf"]
+        vocab = tfidf.vocabulary_
+        order = sorted(vocab, key=ngram_key)
+        cols = np.array([vocab[g] for g in order], dtype=np.int64)
+        keys = np.array([ngram_key(g) for g in order], dtype=np.uint64)
+        coef = np.zeros((len(order), len(categories)))
+        intercept = np.zeros(len(categories))
+        cal_a = np.zeros(len(categories))
+        cal_b = np.zeros(len(categories))
+        for j, est in enumerate(ovr.estimators_):
+            cc = est.calibrated_classifiers_
+            if len(cc) != 1 or len(cc[0].calibrators) != 1:
+                raise ValueError("expected CalibratedClassifierCV(ensemble=False, method='sigmoid')")
+            lr = cc[0].estimator
+            coef[:, j] = lr.coef_[0][cols]
+            intercept[j] = lr.intercept_[0]
+            cal_a[j] = cc[0].calibrators[0].a_
+            cal_b[j] = cc[0].calibrators[0].b_
+        return cls(keys, tfidf.idf_[cols], coef, intercept, cal_a, cal_b, categories)
+
+    # -- inference --------------------------------------------------------------------------------
+    def decision_function(self, texts: list[str]) -> np.ndarray:
+        n_texts, n_cat = len(texts), len(self.categories)
+        out = np.tile(self.intercept, (n_texts, 1))
+        prepped = [prepare(t) for t in texts]
+        lengths = np.fromiter((len(t) for t in prepped), dtype=np.int64, count=n_texts)
+        total = int(lengths.sum())
+        if total == 0 or len(self.keys) == 0:
+            return out
+        codes = np.frombuffer("".join(prepped).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        owner = np.repeat(np.arange(n_texts, dtype=np.int64), lengths)
+        rows_l, feats_l = [], []
+        lo, hi = NGRAM_RANGE
+        for n in range(lo, hi + 1):
+            m = total - n + 1
+            if m <= 0:
+                continue
+            key = codes[:m].copy()
+            for k in range(1, n):
+                key = (key << np.uint64(_BITS)) | codes[k : k + m]
+            valid = owner[:m] == owner[n - 1 : n - 1 + m]  # the n-gram stays inside one text
+            key, rows = key[valid], owner[:m][valid]
+            idx = np.searchsorted(self.keys, key)
+            idx[idx == len(self.keys)] = 0
+            hit = self.keys[idx] == key
+            rows_l.append(rows[hit])
+            feats_l.append(idx[hit])
+        rows = np.concatenate(rows_l)
+        feats = np.concatenate(feats_l)
+        if rows.size == 0:
+            return out
+        pair, counts = np.unique(rows * len(self.keys) + feats, return_counts=True)
+        r, f = pair // len(self.keys), pair % len(self.keys)
+        val = (1.0 + np.log(counts)) * self.idf[f]  # sublinear tf × idf
+        norm = np.sqrt(np.bincount(r, weights=val * val, minlength=n_texts))
+        val = val / norm[r]
+        for j in range(n_cat):
+            out[:, j] += np.bincount(r, weights=val * self.coef[f, j], minlength=n_texts)
+        return out
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        d = self.decision_function(texts)
+        return 1.0 / (1.0 + np.exp(self.cal_a * d + self.cal_b))

@@ -1,0 +1,35 @@
+"""Text preparation shared by training and inference, so the sklearn Pipeline and the numpy model agree.
+
+The model sees ``prepare(text)``: NFKC (fullwidth digits/letters → ASCII), digits → ``0`` (a frequency is a
+pattern, not a number), whitespace between CJK characters removed (extraction noise), every whitespace run
+→ one space, lower case. Char n-grams of length 1..3 are then encoded as one integer each (21 bits per code
+point), which lets :mod:`docscan.learn.compact` look them up with ``numpy.searchsorted``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+NGRAM_RANGE = (1, 3)  # 3 × 21 bits fit into uint64; do not raise max_n above 3
+_BITS = 21
+
+_DIGITS = re.compile(r"\d")
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
+_WS = re.compile(r"\s+")
+
+
+def prepare(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace("\x00", " ")
+    text = _DIGITS.sub("0", text)
+    text = _CJK_GAP.sub("", text)
+    text = _WS.sub(" ", text).strip()
+    return text.lower()
+
+
+def ngram_key(gram: str) -> int:
+    """The integer key of an n-gram (1 ≤ len ≤ 3): code points packed 21 bits each."""
+    k = 0
+    for ch in gram:
+        k = (k << _BITS) | ord(ch)
+    return k

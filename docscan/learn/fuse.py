@@ -1,0 +1,151 @@
+"""Rules + model fusion, per sentence and category (called by ``docscan.detect.detect`` when ``use_model``).
+
+For every sentence s and category c, with the model's calibrated probability p = p(s, c):
+
+- rule and model agree (p ≥ ``agree``) → keep the rule finding, confidence raised, ``source="rule+model"``;
+- rule only → keep it, unless the model strongly disagrees (p < ``low[c]``) AND the rule finding is weak
+  (flag ``weak`` or confidence < ``weak_conf``);
+- model only (p ≥ ``high[c]``) → a finding with ``source="model"`` spanning the best-scoring clause, whose
+  message says there is no rule explanation.
+
+``low``/``high``/``weak_conf`` are tuned per category on the dev split at training time and stored in the
+model's ``meta.json``. :func:`decide` is the same decision on arrays, used by training and evaluation, so the
+numbers reported are the numbers a scan produces.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+import numpy as np
+
+from ..config import Config
+from ..document import Document
+from ..report import CATEGORIES, Finding
+
+CATS = list(CATEGORIES)
+
+MSG = {
+    "zh": "模型判断本句可能属于「{name}」（概率 {p:.2f}），但没有规则给出解释；这是仅由模型给出的提示，请人工复核。",
+    "en": "The model rates this sentence as likely '{name}' (p = {p:.2f}) but no rule explains it; "
+    "a model-only hint — please review by hand.",
+}
+SUGGEST = {
+    "zh": "核对该句是否确实向基层提出了相应要求；如是，考虑精简或明确上级责任。",
+    "en": "Check whether the sentence really imposes this on grassroots units; if so, consider trimming it.",
+}
+
+
+def is_weak(f: Finding, weak_conf: float) -> bool:
+    return "weak" in (f.flags or []) or float(f.confidence) < weak_conf
+
+
+def decide(
+    rule_strong: np.ndarray, rule_weak: np.ndarray, p: np.ndarray, high: np.ndarray, low: np.ndarray
+) -> np.ndarray:
+    """Boolean (sentences × categories): is category c reported in sentence s after fusion?
+
+    ``rule_strong``: some non-weak rule finding of c in s; ``rule_weak``: only weak ones.
+    """
+    keep_rule = rule_strong | (rule_weak & (p >= low))
+    model_only = ~(rule_strong | rule_weak) & (p >= high)
+    return keep_rule | model_only
+
+
+def sentence_index(doc: Document) -> list[int]:
+    return [s.start for s in doc.sentences]
+
+
+def sentence_of(starts: list[int], doc: Document, f: Finding) -> int | None:
+    pos = f.sentence_start if f.sentence_start is not None else f.start
+    i = bisect.bisect_right(starts, pos) - 1
+    if i < 0:
+        return None
+    s = doc.sentences[i]
+    return i if s.start <= pos < max(s.end, s.start + 1) else None
+
+
+def _disabled(config: Config, cat: str) -> bool:
+    return cat in config.disable or "model" in config.disable
+
+
+def fuse(doc: Document, detection: Any, config: Config) -> Any:
+    """Fuse ``detection.findings`` with the model's sentence probabilities (in place; also returned)."""
+    from .model import get_model
+
+    if not config.use_model or not doc.sentences:
+        return detection
+    model = get_model(config)
+    if model is None:
+        return detection
+    texts = [doc.text[s.start : s.end] for s in doc.sentences]
+    probs = model.predict_proba(texts)
+    return apply(doc, detection, probs, model, config)
+
+
+def apply(doc: Document, detection: Any, probs: np.ndarray, model: Any, config: Config) -> Any:
+    """The fusion proper, given sentence probabilities and a model (thresholds; clause scoring)."""
+    high, low, weak_conf, agree = model.high, model.low, model.weak_conf, model.agree
+    starts = sentence_index(doc)
+    kept: list[Finding] = []
+    has_rule = np.zeros(probs.shape, dtype=bool)
+    for f in detection.findings:
+        if f.category not in CATS:
+            kept.append(f)
+            continue
+        c = CATS.index(f.category)
+        s = sentence_of(starts, doc, f)
+        if s is None:
+            kept.append(f)
+            continue
+        p = float(probs[s, c])
+        if is_weak(f, weak_conf) and p < low[c]:
+            continue  # the model strongly disagrees with a weak rule
+        has_rule[s, c] = True
+        if p >= agree:
+            f.source = "rule+model"
+            f.confidence = round(min(0.99, 1.0 - (1.0 - float(f.confidence)) * (1.0 - p)), 3)
+        kept.append(f)
+    lang = "en" if config.lang == "en" else "zh"
+    added: list[Finding] = []
+    for s, c in zip(*np.nonzero((probs >= high) & ~has_rule), strict=True):
+        cat = CATS[c]
+        if _disabled(config, cat):
+            continue
+        added.append(_model_finding(doc, int(s), cat, float(probs[s, c]), lang, model))
+    if added:
+        kept.extend(added)
+        kept.sort(key=lambda f: (f.start, f.end, f.category))
+    detection.findings = kept
+    return detection
+
+
+def _model_finding(doc: Document, s: int, cat: str, p: float, lang: str, model: Any) -> Finding:
+    sent = doc.sentences[s]
+    start, end = sent.start, sent.end
+    clauses = [(a, b) for a, b in (sent.clauses or []) if doc.text[a:b].strip()]
+    if len(clauses) > 1:
+        cp = model.predict_proba([doc.text[a:b] for a, b in clauses])[:, CATS.index(cat)]
+        start, end = clauses[int(np.argmax(cp))]
+    # trim trailing punctuation/space from the span
+    while end > start and doc.text[end - 1] in "，,：:；;。！？!? \n":
+        end -= 1
+    name = CATEGORIES[cat][0] if lang == "zh" else CATEGORIES[cat][1]
+    return Finding(
+        category=cat,
+        severity="medium" if p >= 0.9 else "low",
+        confidence=round(p, 3),
+        start=start,
+        end=end,
+        text=doc.text[start:end],
+        sentence=doc.text[sent.start : sent.end],
+        rule=f"model.{cat}",
+        source="model",
+        message=MSG[lang].format(name=name, p=p),
+        suggestion=SUGGEST[lang],
+        page=doc.page_at(start),
+        sentence_start=sent.start,
+        sentence_end=sent.end,
+        flags=["model_only"],
+    )
