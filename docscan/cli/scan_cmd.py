@@ -39,8 +39,8 @@ def scan(paths, recursive, fmt, out, jobs, db, engine, scheduler, fail_on, min_s
     Exit status: 0 ok; 1 with --fail-on when a finding reaches that severity; 2 usage error or unreadable input.
     """
     from ..batch.inputs import discover
-    from ..batch.runner import run
     from ..render import write
+    from .batch_cmd import run_batch
 
     cfg = get_config(
         config_path,
@@ -61,10 +61,14 @@ def scan(paths, recursive, fmt, out, jobs, db, engine, scheduler, fail_on, min_s
     if not inputs:
         click.echo("docscan: no supported files found / 未找到可扫描的文件", err=True)
         sys.exit(2)
-    show_progress = progress if progress is not None else (sys.stderr.isatty() and len(inputs) > 1)
-    reports = list(run(inputs, cfg, jobs=jobs, db=db, engine=engine, scheduler=scheduler, progress=show_progress))
+    # progress: on a terminal, or as log lines when storing an archive scan (--db)
+    show_progress = progress if progress is not None else ((sys.stderr.isatty() or bool(db)) and len(inputs) > 1)
+    # the batch driver streams jsonl as reports arrive and handles Ctrl-C (exit 130 with a summary)
+    reports, written = run_batch(inputs, cfg, fmt=fmt, out=out, jobs=jobs, db=db, engine=engine,
+                                 scheduler=scheduler, progress=show_progress)
     try:
-        write(reports, fmt, out, cfg)
+        if not written:
+            write(reports, fmt, out, cfg)
     except DocscanError as e:  # e.g. --format pdf on a non-PDF input, or an unwritable -o
         if debug:
             raise
