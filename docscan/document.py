@@ -52,9 +52,15 @@ class RawBlock:
 
     ``ref`` locates the block in the source file so annotated outputs can find it again:
       pdf:  {"page": 1, "char_index": [pdfium char index for each char of text]} (char_index may be omitted)
-      docx: {"part": "body"|"header"|"footer"|"textbox", "para": i, "table": t, "row": r, "cell": c}
+      docx: {"part": "body"|"header"|"footer", "para": i, "runs": [[start, end], ...],
+             "table": t, "row": r, "cell": c, "col": g, "textbox": True, "name": "word/footer1.xml"}
+            para = index among ALL w:p of the part in document order (``part_root.iter(w:p)``: table and
+            text-box paragraphs included); runs = one char range of ``text`` per own w:r of that paragraph
+            (empty for runs showing nothing); table/row/cell/col only for cells, textbox only in text boxes,
+            name only for headers/footers. Full convention: docscan/extract/docx.py.
       ofd:  {"page": 1}
-      text: {"line": n}
+      text: {"line": n} (1-based line of the decoded file; Markdown tables add table/row/cell)
+      html: {"path": "/html/body/div[2]/p[3]"} (lxml getpath of the element; cells add table/row/cell)
     """
 
     kind: str  # one of BODY_KINDS or FURNITURE_KINDS

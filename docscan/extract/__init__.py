@@ -43,6 +43,8 @@ def sniff_format(path: Path, head: bytes) -> str | None:
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: .doc / .wps
+        if suffix in (".docx", ".docm"):
+            return "docx"  # password-protected DOCX (or a renamed .doc): the docx module tells which
         return "wps" if suffix == ".wps" else "doc"
     if head.startswith(b"PK\x03\x04"):
         if suffix in (".docx", ".docm", ".ofd"):
