@@ -1,0 +1,110 @@
+"""Rules + model fusion logic (docscan.learn.fuse) with a stub model: agree, weak veto, model-only, disable."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from docscan.config import Config
+from docscan.detect import Detection
+from docscan.learn.fuse import CATS, apply, decide
+from docscan.pipeline import extract_document
+from docscan.report import Finding
+
+TEXT = "各村每周报送工作台账。县里每月开展督查。今年全县工作总体平稳。"
+
+
+class StubModel:
+    """Probabilities fixed per sentence; clause scoring favours the clause containing 督查."""
+
+    def __init__(self, table: dict[int, dict[str, float]], n: int) -> None:
+        self.table, self.n = table, n
+        self.high = np.full(len(CATS), 0.8)
+        self.low = np.full(len(CATS), 0.2)
+        self.weak_conf = 0.6
+        self.agree = 0.5
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), len(CATS)))
+        for i, t in enumerate(texts):
+            if "督查" in t:
+                out[i, CATS.index("repeated_inspection")] = 0.9
+        return out
+
+
+def probs_for(doc, table):
+    p = np.zeros((len(doc.sentences), len(CATS)))
+    for s, row in table.items():
+        for c, v in row.items():
+            p[s, CATS.index(c)] = v
+    return p
+
+
+def finding(doc, needle, cat, conf, flags=()):
+    start = doc.text.index(needle)
+    return Finding(category=cat, severity="medium", confidence=conf, start=start, end=start + len(needle),
+                   text=needle, sentence="", rule=f"test.{cat}", flags=list(flags))
+
+
+@pytest.fixture()
+def doc():
+    d = extract_document("<t>", Config(), text=TEXT)
+    assert len(d.sentences) == 3
+    return d
+
+
+def test_agreement_raises_confidence_and_marks_source(doc):
+    det = Detection(findings=[finding(doc, "每周报送工作台账", "ledger_demand", 0.7)])
+    probs = probs_for(doc, {0: {"ledger_demand": 0.9}})
+    out = apply(doc, det, probs, StubModel({}, 3), Config())
+    (f,) = out.findings
+    assert f.source == "rule+model"
+    assert f.confidence > 0.7
+
+
+def test_weak_rule_vetoed_only_when_model_strongly_disagrees(doc):
+    weak = finding(doc, "每周报送工作台账", "ledger_demand", 0.4)
+    strong = finding(doc, "每周报送工作台账", "ledger_demand", 0.9)
+    flagged = finding(doc, "每周报送工作台账", "ledger_demand", 0.95, flags=["weak"])
+    low = probs_for(doc, {0: {"ledger_demand": 0.05}})
+    assert apply(doc, Detection(findings=[weak]), low, StubModel({}, 3), Config()).findings == []
+    assert apply(doc, Detection(findings=[flagged]), low, StubModel({}, 3), Config()).findings == []
+    kept = apply(doc, Detection(findings=[strong]), low, StubModel({}, 3), Config()).findings
+    assert [f.source for f in kept] == ["rule"]
+    mid = probs_for(doc, {0: {"ledger_demand": 0.3}})  # above low: weak rule kept, but not "agreeing"
+    kept = apply(doc, Detection(findings=[weak]), mid, StubModel({}, 3), Config()).findings
+    assert [f.source for f in kept] == ["rule"]
+
+
+def test_model_only_finding(doc):
+    probs = probs_for(doc, {1: {"repeated_inspection": 0.93}, 2: {"vague_duty": 0.5}})
+    out = apply(doc, Detection(), probs, StubModel({}, 3), Config()).findings
+    assert len(out) == 1
+    f = out[0]
+    assert (f.category, f.source, f.rule) == ("repeated_inspection", "model", "model.repeated_inspection")
+    assert "督查" in f.text and doc.text[f.start : f.end] == f.text
+    assert f.sentence == "县里每月开展督查。"
+    assert "没有规则" in f.message
+    en = apply(doc, Detection(), probs, StubModel({}, 3), Config(lang="en")).findings[0]
+    assert "no rule" in en.message
+
+
+def test_model_only_respects_disable(doc):
+    probs = probs_for(doc, {1: {"repeated_inspection": 0.93}})
+    cfg = Config(disable=("repeated_inspection",))
+    assert apply(doc, Detection(), probs, StubModel({}, 3), cfg).findings == []
+
+
+def test_no_model_only_where_a_rule_already_reports(doc):
+    det = Detection(findings=[finding(doc, "每月开展督查", "repeated_inspection", 0.8)])
+    probs = probs_for(doc, {1: {"repeated_inspection": 0.95}})
+    out = apply(doc, det, probs, StubModel({}, 3), Config()).findings
+    assert [f.source for f in out] == ["rule+model"]
+
+
+def test_decide_matches_rules():
+    strong = np.array([[True], [False], [False], [False]])
+    weak = np.array([[False], [True], [True], [False]])
+    p = np.array([[0.0], [0.1], [0.5], [0.95]])
+    d = decide(strong, weak, p, np.array([0.9]), np.array([0.2]))
+    assert d[:, 0].tolist() == [True, False, True, True]
