@@ -2,7 +2,8 @@
 
 Two findings match when they have the same category and their sentences are similar (difflib ratio
 ≥ 0.6): a redrafted sentence that still demands the same ledger is the same finding, even though its
-offsets moved. Pairs are assigned greedily, most similar first, so two findings in one sentence pair up
+offsets moved. When a redraft cut a long sentence in half, the sentences no longer look alike, so the
+clause around the flagged words (between ，；：) is compared as well and the better ratio counts. Pairs are assigned greedily, most similar first, so two findings in one sentence pair up
 with their own counterparts (ties broken by the similarity of the flagged words, then by position).
 """
 
@@ -84,6 +85,21 @@ def _sentence(f: Finding) -> str:
     return (f.sentence or f.text or "").strip()
 
 
+_CLAUSE_SEPS = "，；：,;:"
+
+
+def _clause(f: Finding) -> str:
+    """The clause of the sentence that holds the flagged words (the flagged words when not found)."""
+    sent = f.sentence or ""
+    i = sent.find(f.text) if f.text else -1
+    if i < 0:
+        return f.text or sent
+    j = i + len(f.text)
+    left = max(sent.rfind(c, 0, i) for c in _CLAUSE_SEPS) + 1
+    ends = [k for k in (sent.find(c, j) for c in _CLAUSE_SEPS + "。！？") if k >= 0]
+    return sent[left:min(ends) if ends else len(sent)].strip()
+
+
 def similarity(a: str, b: str, threshold: float = THRESHOLD) -> float:
     if a == b:
         return 1.0
@@ -99,11 +115,11 @@ def diff_reports(old: Report, new: Report, threshold: float = THRESHOLD) -> Repo
     olds, news = list(old.findings), list(new.findings)
     pairs: list[tuple[float, float, int, int, int]] = []
     for i, fo in enumerate(olds):
-        so = _sentence(fo)
+        so, co = _sentence(fo), _clause(fo)
         for j, fn in enumerate(news):
             if fo.category != fn.category:
                 continue
-            r = similarity(so, _sentence(fn), threshold)
+            r = max(similarity(so, _sentence(fn), threshold), similarity(co, _clause(fn), threshold))
             if r >= threshold:
                 tie = difflib.SequenceMatcher(None, fo.text, fn.text, autojunk=False).ratio()
                 pairs.append((r, tie, -abs(i - j), i, j))

@@ -146,7 +146,7 @@ def _html(d: ReportDiff, config: Config) -> str:
                 "after": after, "message": f.message, "page": f.page, "changed": False, "old_sentence": ""}
 
     return _env().get_template("diff.html.j2").render(
-        lang=lang, L=lambda k, **kw: L(k, lang, **kw), T=lambda k, **kw: t(k, lang, **kw), version=__version__,
+        lang=lang, L=lambda key, **kw: L(key, lang, **kw), T=lambda key, **kw: t(key, lang, **kw), version=__version__,
         old=d.old, new=d.new, rows=_change_rows(d, lang), css=_css(),
         removed=[fv(f) for f in d.removed], added=[fv(f) for f in d.added],
         kept=[{**fv(k.new), "changed": k.changed, "old_sentence": k.old.sentence} for k in d.kept],

@@ -59,7 +59,7 @@ def render_html(reports: list[Report], config: Config) -> str:
     docs = [_doc_view(i, r, lang) for i, r in enumerate(reports)]
     title = docs[0]["title"] if len(docs) == 1 else t("report_title", lang)
     return env.get_template("report.html.j2").render(
-        docs=docs, lang=lang, page_title=title, L=lambda k, **kw: t(k, lang, **kw),
+        docs=docs, lang=lang, page_title=title, L=lambda key, **kw: t(key, lang, **kw),
         categories=[(c, category_name(c, lang), *colors(c)) for c in CATEGORIES],
         severities=[(s, severity_name(s, lang)) for s in reversed(SEVERITIES)],
         version=__version__, generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"), css=_css(),
