@@ -397,8 +397,16 @@ def _extract(pdf: Any, path: Path, info: SourceInfo, config: Config) -> RawDocum
 
     pages: list[list[Line]] = []
     sizes: list[tuple[float, float]] = []
+    import pypdfium2 as pdfium
+
     for i in range(n_read):
-        page = pdf[i]
+        try:
+            page = pdf[i]
+        except pdfium.PdfiumError as e:  # one damaged page: keep the others
+            warnings.append(f"page {i + 1} could not be read: {e}")
+            pages.append([])
+            sizes.append((0.0, 0.0))
+            continue
         try:
             w, h = page.get_size()
             tp = page.get_textpage()
