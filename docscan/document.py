@@ -51,7 +51,9 @@ class RawBlock:
     """One block as the extractor saw it.
 
     ``ref`` locates the block in the source file so annotated outputs can find it again:
-      pdf:  {"page": 1, "char_index": [pdfium char index for each char of text]} (char_index may be omitted)
+      pdf:  {"page": 1, "char_index": [pdfium char index for each char of text]} (char_index may be omitted);
+            boxes via docscan.extract.pdf.char_boxes/span_rects. pdf and ofd add "continues": True on a
+            page's first block when it looks like the rest of the previous page's last paragraph.
       docx: {"part": "body"|"header"|"footer", "para": i, "runs": [[start, end], ...],
              "table": t, "row": r, "cell": c, "col": g, "textbox": True, "name": "word/footer1.xml"}
             para = index among ALL w:p of the part in document order (``part_root.iter(w:p)``: table and
