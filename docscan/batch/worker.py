@@ -12,8 +12,10 @@ limit as a backstop against allocations faster than the parent's RSS polling, an
 the ``memory_limit`` error code.
 
 Test hooks (tiny on purpose, read only here): ``DOCSCAN_TEST_HANG`` / ``DOCSCAN_TEST_BLOAT`` hold comma-separated
-file names; a worker given such a file sleeps forever / allocates memory until it is killed. The parent passes
-their values when it starts a worker (a forkserver child does not see later changes to the parent's environment).
+file names; a worker given such a file sleeps forever / allocates memory until it is killed.
+``DOCSCAN_TEST_SLOW=<seconds>`` adds that delay to every file (so tests can interrupt a batch part-way).
+The parent passes their values when it starts a worker (a forkserver child does not see later changes to the
+parent's environment).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from ..errors import DocscanError
 from ..report import error_report
 
 WARMUP_TEXT = "关于开展工作的通知\n各村（社区）：\n请于每周五前报送工作台账，县里每月检查一次。\n"
-HOOK_VARS = ("DOCSCAN_TEST_HANG", "DOCSCAN_TEST_BLOAT")
+HOOK_VARS = ("DOCSCAN_TEST_HANG", "DOCSCAN_TEST_BLOAT", "DOCSCAN_TEST_SLOW")
 MB = 1024 * 1024
 
 
@@ -89,6 +91,8 @@ def _limit_address_space(memory_mb: int) -> None:
 
 
 def _test_hook(path: str, hooks: dict[str, str]) -> None:
+    if hooks.get("DOCSCAN_TEST_SLOW"):
+        time.sleep(float(hooks["DOCSCAN_TEST_SLOW"]))
     name = Path(path).name
     if name in (hooks.get("DOCSCAN_TEST_HANG") or "").split(","):
         while True:
@@ -96,8 +100,8 @@ def _test_hook(path: str, hooks: dict[str, str]) -> None:
     if name in (hooks.get("DOCSCAN_TEST_BLOAT") or "").split(","):
         hog = []
         while True:  # touch every page so RSS really grows
-            hog.append(bytearray(b"x" * (8 * MB)))
-            time.sleep(0.02)
+            hog.append(b"x" * (32 * MB))
+            time.sleep(0.01)
 
 
 def worker_main(conn: Any, config: Config, memory_mb: int, hooks: dict[str, str]) -> None:
