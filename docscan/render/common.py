@@ -268,6 +268,36 @@ def report_document(report: Report):
     return doc
 
 
+def block_ranges(report: Report, text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) per paragraph of ``text`` for layout: the Document's blocks when they tile the text
+    (kind refined: the 公文 title, the red 发文机关标志 as ``redhead``), else one paragraph per line."""
+    doc = report.document
+    if doc is not None and doc.blocks and getattr(doc, "text", None) == text:
+        title = (report.metadata or {}).get("title")
+        out, pos = [], 0
+        for b in doc.blocks:
+            if b.start < pos or text[pos:b.start].strip():
+                out = []
+                break
+            kind = b.kind
+            raw = doc.raw_blocks[b.raw_index] if 0 <= b.raw_index < len(doc.raw_blocks) else None
+            if title and text[b.start:b.end] == title:
+                kind = "title"
+            elif (report.metadata or {}).get("doc_number") and text[b.start:b.end].strip() == report.metadata["doc_number"]:
+                kind = "docnum"
+            elif raw is not None and (raw.style or {}).get("color") == "red" and b.start < 200:
+                kind = "redhead"
+            out.append((kind, b.start, b.end))
+            pos = b.end
+        if out and not text[pos:].strip():
+            return out
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append(("paragraph", pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
 def sentence_parts(f: Finding, text: str | None) -> tuple[str, str, str]:
     """(before, flagged, after) of the finding's sentence, for highlighting the flagged words."""
     if text is not None and f.sentence_start is not None and f.sentence_end is not None \

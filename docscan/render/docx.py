@@ -20,7 +20,15 @@ from typing import Any
 
 from ..config import Config
 from ..report import Finding, Report
-from .common import comment_text, lang_of, report_document, report_text, sorted_findings, summary_line
+from .common import (
+    block_ranges,
+    comment_text,
+    lang_of,
+    report_document,
+    report_text,
+    sorted_findings,
+    summary_line,
+)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -254,7 +262,7 @@ def _new_document(report: Report, lang: str):
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Pt, RGBColor
 
     d = docx.Document()
     normal = d.styles["Normal"]
@@ -267,22 +275,19 @@ def _new_document(report: Report, lang: str):
     rfonts.set(qn("w:eastAsia"), "仿宋")
     ann = _Annotator(d, lang)
     text = report_text(report) or ""
-    doc_model = report.document
-    if doc_model is not None and doc_model.text == text and doc_model.blocks:
-        ranges = [(b.kind, b.start, b.end) for b in doc_model.blocks]
-    else:
-        ranges, pos = [], 0
-        for line in text.split("\n"):
-            ranges.append(("paragraph", pos, pos + len(line)))
-            pos += len(line) + 1
+    ranges = block_ranges(report, text)
     placed = []
     for kind, s, e in ranges:
         para = d.add_paragraph()
         run = para.add_run(text[s:e])
-        if kind == "title":
+        if kind in ("title", "redhead"):
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run.bold = True
-            run.font.size = Pt(20)
+            run.font.size = Pt(20 if kind == "title" else 26)
+            if kind == "redhead":
+                run.font.color.rgb = RGBColor(0xD0, 0x10, 0x10)
+        elif kind == "docnum":
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif kind == "heading":
             run.bold = True
         elif kind not in ("table_cell", "banji"):

@@ -19,6 +19,7 @@ from ..report import CATEGORIES, SEVERITIES, SEVERITY_RANK, Finding, Report
 from .common import (
     CATEGORY_COLORS,
     analysis_title,
+    block_ranges,
     burden_items,
     category_name,
     colors,
@@ -163,26 +164,6 @@ def _analysis_view(key: str, val: Any, lang: str) -> dict[str, Any]:
     return v
 
 
-def _paragraph_ranges(r: Report, text: str) -> list[tuple[str, int, int]]:
-    """(kind, start, end) per block; falls back to lines when blocks are unknown or do not tile the text."""
-    doc = r.document
-    if doc is not None and doc.blocks and getattr(doc, "text", None) == text:
-        ranges = [(b.kind, b.start, b.end) for b in doc.blocks]
-        pos, ok = 0, True
-        for _, s, e in ranges:
-            if s < pos or text[pos:s].strip():
-                ok = False
-                break
-            pos = e
-        if ok and not text[pos:].strip():
-            return ranges
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append(("paragraph", pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
 def _paragraphs(r: Report, text: str, fs: list[Finding], ids: dict[int, str], lang: str) -> list[Paragraph]:
     spans = [(max(0, f.start), min(len(text), f.end), f) for f in fs if f.end > f.start and f.start < len(text)]
     bounds = sorted({b for s, e, _ in spans for b in (s, e)})
@@ -192,7 +173,7 @@ def _paragraphs(r: Report, text: str, fs: list[Finding], ids: dict[int, str], la
     # Primary finding of a segment: most severe, then innermost (shortest), then earliest.
     rank = {id(f): (-SEVERITY_RANK.get(f.severity, 0), e - s, s) for s, e, f in spans}
     paras: list[Paragraph] = []
-    for kind, ps, pe in _paragraph_ranges(r, text):
+    for kind, ps, pe in block_ranges(r, text):
         cuts = [ps] + [b for b in bounds if ps < b < pe] + [pe]
         segs: list[Segment] = []
         for a, b in itertools.pairwise(cuts):
