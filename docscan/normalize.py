@@ -178,8 +178,11 @@ def _is_cjkish(ch: str) -> bool:
     return bool(_CJKISH.match(ch))
 
 
-def _line_edits(s: str, a: int, b: int, stats: _Stats) -> list[tuple[int, int, str]]:
-    """Edits inside one trimmed line s[a:b]: (start, end, replacement) with replacement "" or one char."""
+def _line_edits(s: str, a: int, b: int, stats: _Stats, probe: str) -> list[tuple[int, int, str]]:
+    """Edits inside one trimmed line s[a:b]: (start, end, replacement) with replacement "" or one char.
+
+    ``probe`` is ``s`` in Simplified (same length), used to judge mojibake even when T→S is off.
+    """
     edits: list[tuple[int, int, str]] = []
     for m in _ZERO_WIDTH.finditer(s, a, b):
         edits.append((m.start(), m.end(), ""))
@@ -187,7 +190,7 @@ def _line_edits(s: str, a: int, b: int, stats: _Stats) -> list[tuple[int, int, s
         for m in _PINYIN.finditer(s, a, b):
             edits.append((m.start(), m.end(), ""))
     island_rx, sus_rx = _mojibake_rxs()
-    for m in island_rx.finditer(s, a, b):
+    for m in island_rx.finditer(probe, a, b):
         seg = m.group()
         n_q = sum(1 for c in seg if c in _SUSPICIOUS_Q)
         n_rare = len(sus_rx.findall(seg)) - n_q
@@ -202,7 +205,8 @@ def _line_edits(s: str, a: int, b: int, stats: _Stats) -> list[tuple[int, int, s
         lc, rc = _is_cjkish(left), _is_cjkish(right)
         if lc or rc:
             run = m.group()
-            wide = len(run) >= 3 or "\t" in run or run.count("\u3000") >= 2
+            # U+3000 is typed on purpose (省长　王某, 签发人：张三　李四); extractors' justification spaces are ASCII
+            wide = len(run) >= 3 or "\t" in run or "\u3000" in run
             if wide and not (_PUNCT_RX.match(left) or _PUNCT_RX.match(right)):
                 # a layout gap (columns, 发文机关 and date on one line): keep one space as a separator
                 edits.append((i, j, " "))
@@ -284,7 +288,7 @@ def _repeated_lines(raw: RawDocument) -> set[str]:
         first = body[0].text.strip(_TRIM_CHARS).split("\n", 1)[0].strip(_TRIM_CHARS)
         last = body[-1].text.strip(_TRIM_CHARS).rsplit("\n", 1)[-1].strip(_TRIM_CHARS)
         for line in (first, last):
-            if 0 < len(line) <= 40:
+            if 0 < len(line) <= 40 and line[-1] not in "。；！？，：;!?,:":  # headers are not sentences
                 seen.add(_key(line))
         counts.update(seen)
     need = max(3, (len(raw.pages) + 1) // 2)
@@ -314,8 +318,9 @@ def normalize(raw: RawDocument, config: Config | None = None) -> Document:
         if not rb.text or not rb.text.strip(_TRIM_CHARS):
             continue
         s = rb.text.translate(_FULLWIDTH)
+        probe = _t2s(s)  # mojibake is judged on Simplified text: Traditional chars are rare in GB2312 terms
         if config.traditional_to_simplified:
-            s = _t2s(s)
+            s = probe
         stats.chars += len(s)
 
         # split into trimmed lines, routing furniture lines away
@@ -356,7 +361,7 @@ def normalize(raw: RawDocument, config: Config | None = None) -> Document:
             long_line = max(_width(s[a:b]) for a, b, _ in lines if b - a < 400) if any(
                 b - a < 400 for a, b, _ in lines) else 0.0
         for k, (a, b, nl) in enumerate(lines):
-            _emit_line(out, s, a, b, _line_edits(s, a, b, stats))
+            _emit_line(out, s, a, b, _line_edits(s, a, b, stats, probe))
             if k + 1 < len(lines):
                 na, nb, _ = lines[k + 1]
                 sep = _line_break(s[a:b], s[na:nb], long_line, rb.kind)
