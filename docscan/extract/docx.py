@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from ..config import Config
@@ -45,9 +46,19 @@ def _w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-W_P, W_R, W_T, W_TBL, W_TR, W_TC = _w("p"), _w("r"), _w("t"), _w("tbl"), _w("tr"), _w("tc")
-W_TXBX = _w("txbxContent")
-W_VAL = _w("val")
+# Clark-notation tag names, computed once (the walker compares tags in its inner loop)
+w = SimpleNamespace(**{n: _w(n) for n in (
+    "abstractNum", "abstractNumId", "b", "basedOn", "body", "br", "char", "color", "cr", "customXml",
+    "default", "drawing", "fldChar", "fldCharType", "fldSimple", "footerReference", "gridSpan",
+    "headerReference", "ilvl", "instr", "instrText", "isLgl", "jc", "lastRenderedPageBreak", "lvl",
+    "lvlOverride", "name", "noBreakHyphen", "num", "numId", "numPr", "object", "outlineLvl", "p", "pPr",
+    "pStyle", "pageBreakBefore", "pict", "ptab", "r", "rPr", "sdt", "sdtContent", "sectPr", "specVanish",
+    "startOverride", "style", "styleId", "sym", "sz", "t", "tab", "tbl", "tc", "tcPr", "tr",
+    "txbxContent", "type", "val", "vanish",
+)})
+W_P, W_R, W_T, W_TBL, W_TR, W_TC = w.p, w.r, w.t, w.tbl, w.tr, w.tc
+W_TXBX = w.txbxContent
+W_VAL = w.val
 MC_AC, MC_CHOICE, MC_FALLBACK = f"{{{MC_NS}}}AlternateContent", f"{{{MC_NS}}}Choice", f"{{{MC_NS}}}Fallback"
 
 # zip-bomb limits, checked on the zip directory before anything is inflated
@@ -165,16 +176,16 @@ def _rpr_props(rpr: Any) -> tuple[str | None, float | None, bool | None]:
     if rpr is None:
         return None, None, None
     color = size = bold = None
-    c = rpr.find(_w("color"))
+    c = rpr.find(w.color)
     if c is not None:
         color = c.get(W_VAL)
-    s = rpr.find(_w("sz"))
+    s = rpr.find(w.sz)
     if s is not None:
         try:
             size = int(s.get(W_VAL, "0")) / 2
         except ValueError:
             size = None
-    b = rpr.find(_w("b"))
+    b = rpr.find(w.b)
     if b is not None:
         bold = b.get(W_VAL, "true") not in ("0", "false", "off")
     return color, size, bold
@@ -190,22 +201,22 @@ class _Styles:
             return
         dd = root.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
         self.default_rpr = _rpr_props(dd)
-        for s in root.iter(_w("style")):
-            sid = s.get(_w("styleId"), "")
+        for s in root.iter(w.style):
+            sid = s.get(w.styleId, "")
             st = _Style()
-            n = s.find(_w("name"))
+            n = s.find(w.name)
             st.name = n.get(W_VAL, "") if n is not None else sid
-            b = s.find(_w("basedOn"))
+            b = s.find(w.basedOn)
             st.based_on = b.get(W_VAL) if b is not None else None
-            ppr = s.find(_w("pPr"))
+            ppr = s.find(w.pPr)
             if ppr is not None:
                 st.num = _num_pr(ppr)
-                ol = ppr.find(_w("outlineLvl"))
+                ol = ppr.find(w.outlineLvl)
                 if ol is not None and ol.get(W_VAL, "").isdigit():
                     st.outline = int(ol.get(W_VAL))
-            st.color, st.size, st.bold = _rpr_props(s.find(_w("rPr")))
+            st.color, st.size, st.bold = _rpr_props(s.find(w.rPr))
             self.styles[sid] = st
-            if s.get(_w("type")) == "paragraph" and s.get(_w("default")) in ("1", "true"):
+            if s.get(w.type) == "paragraph" and s.get(w.default) in ("1", "true"):
                 self.default_para = sid
 
     def resolve(self, sid: str | None) -> _Style:
@@ -234,11 +245,11 @@ class _Styles:
 
 
 def _num_pr(ppr: Any) -> tuple[str | None, int | None]:
-    np_ = ppr.find(_w("numPr"))
+    np_ = ppr.find(w.numPr)
     if np_ is None:
         return None, None
-    nid = np_.find(_w("numId"))
-    il = np_.find(_w("ilvl"))
+    nid = np_.find(w.numId)
+    il = np_.find(w.ilvl)
     ilvl = il.get(W_VAL) if il is not None else None
     return (nid.get(W_VAL) if nid is not None else None), (int(ilvl) if ilvl and ilvl.isdigit() else None)
 
@@ -259,7 +270,7 @@ def _parse_level(lvl: Any) -> _Level:
         if e is not None and e.get(W_VAL) is not None:
             v = e.get(W_VAL)
             setattr(out, attr, int(v) if attr == "start" and v.lstrip("-").isdigit() else v)
-    out.is_lgl = lvl.find(_w("isLgl")) is not None
+    out.is_lgl = lvl.find(w.isLgl) is not None
     if not isinstance(out.start, int):
         out.start = 1
     return out
@@ -345,28 +356,28 @@ class _Numbering:
         self.counters: dict[str, list[int | None]] = {}
         if root is None:
             return
-        for a in root.iter(_w("abstractNum")):
+        for a in root.iter(w.abstractNum):
             levels = {}
-            for lvl in a.iter(_w("lvl")):
-                il = lvl.get(_w("ilvl"), "0")
+            for lvl in a.iter(w.lvl):
+                il = lvl.get(w.ilvl, "0")
                 if il.isdigit():
                     levels[int(il)] = _parse_level(lvl)
-            self.abstract[a.get(_w("abstractNumId"), "")] = levels
-        for n in root.iter(_w("num")):
-            aid = n.find(_w("abstractNumId"))
+            self.abstract[a.get(w.abstractNumId, "")] = levels
+        for n in root.iter(w.num):
+            aid = n.find(w.abstractNumId)
             overrides: dict[int, _Level] = {}
             starts: dict[int, int] = {}
-            for ov in n.iter(_w("lvlOverride")):
-                il = ov.get(_w("ilvl"), "0")
+            for ov in n.iter(w.lvlOverride):
+                il = ov.get(w.ilvl, "0")
                 if not il.isdigit():
                     continue
-                so = ov.find(_w("startOverride"))
+                so = ov.find(w.startOverride)
                 if so is not None and so.get(W_VAL, "").isdigit():
                     starts[int(il)] = int(so.get(W_VAL))
-                lv = ov.find(_w("lvl"))
+                lv = ov.find(w.lvl)
                 if lv is not None:
                     overrides[int(il)] = _parse_level(lv)
-            self.nums[n.get(_w("numId"), "")] = (aid.get(W_VAL, "") if aid is not None else "", overrides, starts)
+            self.nums[n.get(w.numId, "")] = (aid.get(W_VAL, "") if aid is not None else "", overrides, starts)
 
     def _level(self, num_id: str, ilvl: int) -> _Level | None:
         aid, overrides, starts = self.nums[num_id]
@@ -471,8 +482,8 @@ class _Walker:
                 self._paragraph(el, ctx)
             elif tag == W_TBL:
                 self._table(el, ctx)
-            elif tag in (_w("sdt"), _w("customXml")):
-                content = el.find(_w("sdtContent")) if tag == _w("sdt") else el
+            elif tag in (w.sdt, w.customXml):
+                content = el.find(w.sdtContent) if tag == w.sdt else el
                 if content is not None:
                     self._blocks(content, ctx)
             elif tag == MC_AC:
@@ -486,31 +497,31 @@ class _Walker:
             col = 0
             for c, tc in enumerate(_children(tr, W_TC)):
                 span = 1
-                tcpr = tc.find(_w("tcPr"))
+                tcpr = tc.find(w.tcPr)
                 if tcpr is not None:
-                    gs = tcpr.find(_w("gridSpan"))
+                    gs = tcpr.find(w.gridSpan)
                     if gs is not None and gs.get(W_VAL, "").isdigit():
                         span = max(1, int(gs.get(W_VAL)))
                 self._blocks(tc, {**ctx, "table": t, "row": r, "cell": c, "col": col})
                 col += span
 
     def _paragraph(self, p: Any, ctx: dict[str, Any]) -> None:
-        ppr = p.find(_w("pPr"))
+        ppr = p.find(w.pPr)
         style_id = None
         num: tuple[str | None, int | None] = (None, None)
         align = None
         section_break = False
         if ppr is not None:
-            ps = ppr.find(_w("pStyle"))
+            ps = ppr.find(w.pStyle)
             style_id = ps.get(W_VAL) if ps is not None else None
             num = _num_pr(ppr)
-            if ppr.find(_w("pageBreakBefore")) is not None:
+            if ppr.find(w.pageBreakBefore) is not None:
                 self.page_break()
-            jc = ppr.find(_w("jc"))
+            jc = ppr.find(w.jc)
             align = jc.get(W_VAL) if jc is not None else None
-            sect = ppr.find(_w("sectPr"))
+            sect = ppr.find(w.sectPr)
             if sect is not None:
-                st = sect.find(_w("type"))
+                st = sect.find(w.type)
                 section_break = st is None or st.get(W_VAL) in ("nextPage", "oddPage", "evenPage")
         style = self.styles.resolve(style_id)
         if num == (None, None) or num[0] is None:
@@ -577,12 +588,12 @@ class _Walker:
             if tag == W_R:
                 self._run(child, acc, style)
             elif tag in _INLINE_WRAPPERS:
-                if tag == _w("fldSimple"):
-                    instr = child.get(_w("instr"), "")
+                if tag == w.fldSimple:
+                    instr = child.get(w.instr, "")
                     acc.fields.append(instr.strip().split(" ")[0].upper() if instr.strip() else "")
                 self._inline(child, acc, style)
-            elif tag == _w("sdt"):
-                content = child.find(_w("sdtContent"))
+            elif tag == w.sdt:
+                content = child.find(w.sdtContent)
                 if content is not None:
                     self._inline(content, acc, style)
             elif tag == MC_AC:
@@ -592,8 +603,8 @@ class _Walker:
 
     def _run(self, r: Any, acc: _Para, style: _Style) -> None:
         start = acc.length
-        rpr = r.find(_w("rPr"))
-        hidden = rpr is not None and (rpr.find(_w("vanish")) is not None or rpr.find(_w("specVanish")) is not None)
+        rpr = r.find(w.rPr)
+        hidden = rpr is not None and (rpr.find(w.vanish) is not None or rpr.find(w.specVanish) is not None)
         color, size, bold = _rpr_props(rpr)
         color = color or style.color
         size = size or style.size
@@ -617,45 +628,45 @@ class _Walker:
                         acc.bold += ink
                     if size and (acc.size is None or size > acc.size):
                         acc.size = size
-            elif tag in (_w("tab"), _w("ptab")):
+            elif tag in (w.tab, w.ptab):
                 if not hidden and not self._in_field_code():
                     acc.add("\t")
-            elif tag == _w("br"):
-                if c.get(_w("type")) == "page":
+            elif tag == w.br:
+                if c.get(w.type) == "page":
                     self.page_break()
                 if not hidden:
                     acc.add("\n")
-            elif tag == _w("cr"):
+            elif tag == w.cr:
                 if not hidden:
                     acc.add("\n")
-            elif tag == _w("lastRenderedPageBreak"):
+            elif tag == w.lastRenderedPageBreak:
                 self.page_break()
-            elif tag == _w("noBreakHyphen"):
+            elif tag == w.noBreakHyphen:
                 if not hidden:
                     acc.add("-")
-            elif tag == _w("sym"):
-                ch = c.get(_w("char"), "")
+            elif tag == w.sym:
+                ch = c.get(w.char, "")
                 try:
                     code = int(ch, 16)
                 except ValueError:
                     continue
                 if not hidden and not 0xF000 <= code <= 0xF0FF:  # symbol-font glyphs have no Unicode meaning
                     acc.add(chr(code))
-            elif tag == _w("fldChar"):
-                kind = c.get(_w("fldCharType"))
+            elif tag == w.fldChar:
+                kind = c.get(w.fldCharType)
                 if kind == "begin":
                     self.fields.append(["", "instr"])
                 elif kind == "separate" and self.fields:
                     self.fields[-1][1] = "result"
                 elif kind == "end" and self.fields:
                     self.fields.pop()
-            elif tag == _w("instrText"):
+            elif tag == w.instrText:
                 if self.fields and c.text:
                     self.fields[-1][0] += c.text
                     m = _FIELD_PAGE.match(self.fields[-1][0])
                     if m and m.group(1).upper() not in acc.fields:
                         acc.fields.append(m.group(1).upper())
-            elif tag in (_w("drawing"), _w("pict"), MC_AC, _w("object")):
+            elif tag in (w.drawing, w.pict, MC_AC, w.object):
                 acc.textboxes.extend(_find_txbx(c))
         acc.runs[r] = (start, acc.length)
 
@@ -668,11 +679,11 @@ def _children(el: Any, tag: str) -> Iterator[Any]:
     for c in el:
         if c.tag == tag:
             yield c
-        elif c.tag == _w("sdt"):
-            content = c.find(_w("sdtContent"))
+        elif c.tag == w.sdt:
+            content = c.find(w.sdtContent)
             if content is not None:
                 yield from _children(content, tag)
-        elif c.tag == _w("customXml"):
+        elif c.tag == w.customXml:
             yield from _children(c, tag)
 
 
@@ -723,7 +734,7 @@ def extract(path: Path, info: SourceInfo, config: Config) -> RawDocument:
     with _open_zip(path) as z:
         main = _main_part(z, path)
         root = _parse(_read(z, main, path), main, path)
-        body = root.find(_w("body"))
+        body = root.find(w.body)
         if body is None:
             raise DocscanError("docx_corrupt", f"{path.name}: {main} has no w:body")
         rels = _rels(z, main, path)
@@ -737,9 +748,9 @@ def extract(path: Path, info: SourceInfo, config: Config) -> RawDocument:
         n_pages = walker.page if walker.page_has_text else max(1, walker.page - 1)
         furniture = {"header": [], "footer": []}
         seen_parts: set[str] = set()
-        for sect in body.iter(_w("sectPr")):
+        for sect in body.iter(w.sectPr):
             for ref_el in sect:
-                part = {_w("headerReference"): "header", _w("footerReference"): "footer"}.get(ref_el.tag)
+                part = {w.headerReference: "header", w.footerReference: "footer"}.get(ref_el.tag)
                 if part is None:
                     continue
                 member = rels.get(ref_el.get(f"{{{R_NS}}}id", ""))
