@@ -48,10 +48,13 @@ def render_text(reports: list[Report], config: Config, *, color: bool = False, w
         _render_one(console, r, lang, color)
     if len(reports) > 1:
         _render_overall(console, reports, lang)
-    return buf.getvalue()
+    out = buf.getvalue()
+    # rich pads wrapped lines to the width; trailing blanks only get in the way of pipes and diffs
+    return out if color else "\n".join(line.rstrip() for line in out.split("\n"))
 
 
 def _render_one(console, r: Report, lang: str, color: bool) -> None:
+    from rich.padding import Padding
     from rich.rule import Rule
     from rich.table import Table
     from rich.text import Text
@@ -112,21 +115,21 @@ def _render_one(console, r: Report, lang: str, color: bool) -> None:
             line.append(f"  {f.start}–{f.end}", style="dim")
             console.print(line)
             before, flagged, after = sentence_parts(f, text)
-            sent = Text("     ")
+            sent = Text()
             sent.append(before)
             if color:
                 sent.append(flagged, style=f"bold black on {colors(cat)[0]}")
             else:
                 sent.append(f"【{flagged}】" if flagged else "")
             sent.append(after)
-            console.print(sent)
+            console.print(Padding(sent, (0, 0, 0, 5), expand=False))
             colon = "：" if lang == "zh" else ": "
             for key, val in (("why", f.message), ("suggestion", f.suggestion), ("reference", f.reference)):
                 if val:
-                    console.print(Text.assemble("     ", (f"{t(key, lang)}{colon}", "bold"), val))
+                    console.print(Padding(Text.assemble((f"{t(key, lang)}{colon}", "bold"), val), (0, 0, 0, 5), expand=False))
             extra = [x for x in (frequency_text(f, lang), deadline_text(f, lang)) if x]
             if extra:
-                console.print(Text("     " + "；".join(extra), style="dim"))
+                console.print(Padding(Text("；".join(extra), style="dim"), (0, 0, 0, 5), expand=False))
 
 
 def _render_overall(console, reports: list[Report], lang: str) -> None:
