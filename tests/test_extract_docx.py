@@ -13,9 +13,10 @@ from docx.oxml.ns import qn
 from docxgen import DocxBuilder
 
 import docscan
+import docscan.errors
 from docscan.cli import cli
 from docscan.extract import extract_raw
-from docscan.extract.docx import body_paragraphs, own_runs
+from docscan.extract.docx import W_NS, body_paragraphs, own_runs
 
 CN = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）")]
 
@@ -170,3 +171,30 @@ def test_scan_json_on_docx(tmp_path, sample):
     res = CliRunner().invoke(cli, ["scan", str(sample[0]), "--format", "json"])
     assert res.exit_code == 0, res.output
     assert '"format": "docx"' in res.output
+
+
+def test_rendered_and_hard_page_breaks_count_once(tmp_path):
+    from docx.oxml import parse_xml
+
+    b = DocxBuilder()
+    b.para("第一页正文。")
+    b.page_break()  # hard break ...
+    p = b.para("第二页正文。")
+    # ... and Word's own marker of the same page start: one page, not two
+    p.runs[0]._r.insert(0, parse_xml(f'<w:lastRenderedPageBreak xmlns:w="{W_NS}"/>'))
+    p3 = b.para(["第二页末尾，", "第三页开头。"])
+    p3.runs[1]._r.insert(0, parse_xml(f'<w:lastRenderedPageBreak xmlns:w="{W_NS}"/>'))
+    b.para("第三页正文。")
+    raw = extract_raw(b.save(tmp_path / "pages.docx"))
+    assert raw.source.pages == 3
+    pages = {blk.text: blk.page for blk in raw.iter_blocks()}
+    assert pages == {"第一页正文。": 1, "第二页正文。": 2, "第二页末尾，第三页开头。": 2, "第三页正文。": 3}
+
+
+def test_zip_bomb_by_total_size(tmp_path, sample, monkeypatch):
+    from docscan.extract import docx as docx_mod
+
+    monkeypatch.setattr(docx_mod, "MAX_UNCOMPRESSED", 10_000)  # a real 200 MB fixture would be slow to build
+    with pytest.raises(docscan.errors.DocscanError) as e:
+        extract_raw(sample[0])
+    assert e.value.code == "zip_bomb"
