@@ -287,7 +287,10 @@ def block_ranges(report: Report, text: str) -> list[tuple[str, int, int]]:
                 kind = "docnum"
             elif raw is not None and (raw.style or {}).get("color") == "red" and b.start < 200:
                 kind = "redhead"
-            out.append((kind, b.start, b.end))
+            if out and b.start == pos:  # normalize joined it to the previous block (a page-crossing paragraph)
+                out[-1] = (out[-1][0], out[-1][1], b.end)
+            else:
+                out.append((kind, b.start, b.end))
             pos = b.end
         if out and not text[pos:].strip():
             return out
