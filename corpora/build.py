@@ -123,10 +123,11 @@ def parse_line(line: str, where: str) -> tuple[str, list[str], str]:
     return KINDS[kind_code], labels, text
 
 
-def parse_hand(path: Path, topics: dict) -> list[Item]:
+def parse_hand(path: Path, topics: dict, counters: dict[str, int]) -> list[Item]:
+    """Ids number items per topic across files (files are read in name order; extra files for a
+    topic are named ``zz_*.txt`` so that adding them never renumbers earlier items)."""
     topic = register = level = None
     items: list[Item] = []
-    n = 0
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.strip()
         where = f"{path.name}:{lineno}"
@@ -145,7 +146,7 @@ def parse_hand(path: Path, topics: dict) -> list[Item]:
         if topic is None or register is None:
             raise BuildError(f"{where}: #topic and @register level must come first")
         kind, labels, text = parse_line(line, where)
-        n += 1
+        counters[topic] = n = counters.get(topic, 0) + 1
         iid = f"{topics[topic]['prefix']}-{n:04d}"
         items.append(Item(iid, text, labels, kind, topic, register, level, base_id=iid))
     return items
@@ -332,14 +333,15 @@ def split_of(base_id: str) -> str:
     return "train" if b < 60 else "dev" if b < 80 else "test"
 
 
-def build(per_template: int = 6) -> list[Item]:
+def build(per_template: int = 8) -> list[Item]:
     import opencc
 
     topics = yaml.safe_load((SRC / "topics.yaml").read_text(encoding="utf-8"))
     lex = load_lexicon()
     items: list[Item] = []
+    counters: dict[str, int] = {}
     for path in sorted((SRC / "hand").glob("*.txt")):
-        items.extend(parse_hand(path, topics))
+        items.extend(parse_hand(path, topics, counters))
     for it in items:
         it.text, manual = apply_manual(it.text)
         it.spans = manual
