@@ -1,10 +1,13 @@
 """Detection: rule packs (data) + clause polarity + actors + frequency, fused with the model.
 
-``detect(doc, config) -> Detection``. (Placeholder until the engine lands.)
+``detect(doc, config) -> Detection``: findings (contract ``Finding`` s) and a :class:`ClauseInfo` for every
+clause with a trigger hit or an actor with a demand — what quantify/ (burden per year, duty matrix) works from.
+``fingerprint(config)``: short hash of the loaded rule packs, lexicons and model id (stale-report check).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +22,7 @@ class ClauseInfo:
 
     start: int
     end: int
-    sentence: int  # index into Document.sentences
+    sentence: int  # index of the (windowed) sentence the engine evaluated
     polarity: str  # demand | prohibition | critique | neutral
     actor: str | None = None  # obligated party as written (各村, 县财政局, 企业)
     actor_level: str | None = None  # upper | grassroots | other | None
@@ -41,9 +44,39 @@ class Detection:
     clauses: list[ClauseInfo] = field(default_factory=list)
 
 
+def _engine(config: Config):
+    from .engine import get_engine
+
+    return get_engine(tuple(config.rules_files), tuple(config.disable))
+
+
 def detect(doc: Document, config: Config) -> Detection:
-    return Detection()
+    findings, clauses = _engine(config).run(doc, config)
+    detection = Detection(findings=findings, clauses=clauses)
+    _fuse_model(doc, detection, config)
+    return detection
+
+
+def _fuse_model(doc: Document, detection: Detection, config: Config) -> None:
+    """Hook for the learned model (``docscan.learn.fuse.fuse(doc, detection, config)``): a no-op when the model
+    is switched off or the module is absent. Imported lazily so the default path never loads scikit-learn."""
+    if not config.use_model or (config.model or "").lower() == "none":
+        return
+    try:
+        from ..learn import fuse as fuse_mod  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    fn = getattr(fuse_mod, "fuse", None)
+    if callable(fn):
+        fn(doc, detection, config)
 
 
 def fingerprint(config: Config) -> str:
-    return "norules"
+    """Short hash of the loaded rule packs (after overrides/disable), the lexicons and the model id."""
+    from .lexicon import data_digest
+    from .rules import load_rules
+
+    rs = load_rules(tuple(config.rules_files), tuple(config.disable))
+    model = "none" if not config.use_model else (config.model or "default")
+    h = hashlib.sha256(f"{rs.digest}|{data_digest()}|{model}".encode())
+    return h.hexdigest()[:12]

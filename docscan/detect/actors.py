@@ -1,0 +1,142 @@
+"""Actors (domain §D): who is obligated by a clause and who asks.
+
+Levels: ``grassroots`` (乡镇、村、网格员… bear the burden), ``upper`` (县直各部门、县住建局… request it), ``other``
+(企业、群众…: a demand on them is not a grassroots burden). Terms and name patterns live in
+``data/actors.yaml``; the engine's one automaton finds the listed terms, the patterns run only on clauses that
+are evaluated.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .lexicon import actor_data
+
+LEVELS = ("grassroots", "upper", "other")
+_COLLECTIVE = ("各", "全体", "所有", "每个", "每名", "每位", "全县各", "全市各", "全区各")
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int  # absolute offsets
+    end: int
+    text: str
+    level: str
+    is_object: bool = False  # preceded by 向/对/报/将… within the clause: a recipient or target
+    is_agent: bool = False  # 由X负责
+    collective: bool = False  # 各乡镇, 全体村干部
+
+
+@functools.cache
+def _compiled() -> tuple[list[tuple[str, re.Pattern[str]]], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    d = actor_data()
+    pats = [("grassroots", re.compile(p)) for p in d.get("grassroots_patterns", [])]
+    pats += [("upper", re.compile(p)) for p in d.get("upper_patterns", [])]
+    return (pats, tuple(d.get("object_markers", [])), tuple(d.get("agent_markers", [])),
+            tuple(d.get("narrative_subjects", [])))
+
+
+def term_levels() -> dict[str, str]:
+    """term → level, for the engine's automaton (a term listed twice keeps its first level)."""
+    d = actor_data()
+    out: dict[str, str] = {}
+    for level in LEVELS:
+        for t in d.get(level, []) or []:
+            out.setdefault(str(t), level)
+    return out
+
+
+def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) -> list[Mention]:
+    """Actor mentions in one clause: ``term_hits`` are (abs_start, abs_end, level) from the automaton."""
+    pats, obj_markers, agent_markers, narrative = _compiled()
+    cands: list[tuple[int, int, str]] = list(term_hits)
+    for level, rx in pats:
+        for m in rx.finditer(text):
+            cands.append((start + m.start(), start + m.end(), level))
+    # longest first, then leftmost; drop overlaps
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    chosen: list[tuple[int, int, str]] = []
+    for c in cands:
+        if all(c[1] <= o[0] or o[1] <= c[0] for o in chosen):
+            chosen.append(c)
+    chosen.sort()
+    out: list[Mention] = []
+    for s, e, level in chosen:
+        before = text[: s - start]
+        word = text[s - start: e - start]
+        if any(before.endswith(n) or word.startswith(n) for n in narrative):
+            continue
+        is_agent = any(a in before[-4:] for a in agent_markers)
+        is_object = not is_agent and any(m in before for m in obj_markers)
+        collective = word.startswith(_COLLECTIVE) or before.endswith(_COLLECTIVE)
+        out.append(Mention(s, e, word, level, is_object, is_agent, collective))
+    return out
+
+
+def pick_subject(mentions: list[Mention]) -> Mention | None:
+    """The obligated party: an agent (由X负责) first, else the first mention not in object position."""
+    for m in mentions:
+        if m.is_agent:
+            return m
+    for m in mentions:
+        if not m.is_object:
+            return m
+    return None
+
+
+@functools.cache
+def level_of(text: str) -> str | None:
+    """Level of a free-standing name (an addressee like 各乡镇人民政府)."""
+    levels = term_levels()
+    best: tuple[int, str] | None = None
+    for term, level in levels.items():
+        if term in text and (best is None or len(term) > best[0]):
+            best = (len(term), level)
+    pats, _, _, _ = _compiled()
+    for level, rx in pats:
+        m = rx.search(text)
+        if m and (best is None or len(m.group(0)) > best[0]):
+            best = (len(m.group(0)), level)
+    return best[1] if best else None
+
+
+# D.5: trailing assignments "（牵头单位：县民政局；责任单位：各乡镇（街道））", "（县民政局牵头，各乡镇（街道）负责）"
+_ROLE = re.compile(r"(牵头单位|责任单位|配合单位|协办单位)[：:]\s*((?:[^；;（）()\n]|（[^）]*）|\([^)]*\)){1,80})")
+_TRAIL = re.compile(r"(?:^|[（(，,；;])([^（(，,；;]{2,20}?(?:（[^）]*）)?)(牵头|负责|配合)(?=[，,；;）)]|$)")
+
+
+def assignments(sentence: str) -> list[tuple[str, str, str | None]]:
+    """(role, unit, level) for each unit named in a trailing assignment of the sentence."""
+    out: list[tuple[str, str, str | None]] = []
+    for m in _ROLE.finditer(sentence):
+        role = {"牵头单位": "lead", "责任单位": "responsible", "配合单位": "support", "协办单位": "support"}[m.group(1)]
+        for unit in _split_units(m.group(2)):
+            out.append((role, unit, level_of(unit)))
+    if not out:
+        for m in _TRAIL.finditer(sentence):
+            role = {"牵头": "lead", "负责": "responsible", "配合": "support"}[m.group(2)]
+            unit = m.group(1).strip()
+            lvl = level_of(unit)
+            if lvl:
+                out.append((role, unit, lvl))
+    return out
+
+
+def _split_units(s: str) -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for ch in s:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth -= 1
+        if ch in "、，," and depth == 0:
+            if cur.strip():
+                parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        parts.append(cur.strip())
+    return parts

@@ -1,0 +1,647 @@
+"""The detection engine: one automaton over every term, one pass over the text, work only where hits are.
+
+1. :class:`Engine` (built once per rule set, cached) compiles all trigger lexicons, the rules' own terms, the
+   polarity markers and the actor names into ONE Aho-Corasick automaton, plus a few linear-time regexes
+   (modal verbs, score rows, rule regexes, frequency/deadline expressions).
+2. :meth:`Engine.run` scans ``doc.text`` once with each, buckets the hits into clauses (bisect), and evaluates
+   only the sentences that have a trigger or an actor hit: polarity (``polarity.py``), actors (``actors.py``),
+   frequency/deadline (``frequency.py``), then every rule whose trigger fired in the clause.
+3. Candidates become :class:`~docscan.report.Finding` s: one per (overlapping span, category), rules merged.
+
+Long clauses/sentences are cut into bounded windows first, so the work per window is constant and the whole
+scan stays linear on hostile input (a 1 MB line with no punctuation, 100 k repeated trigger words).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..config import Config
+from ..document import Document
+from ..report import Finding
+from . import actors as actors_mod
+from .frequency import parse_deadline, parse_frequency
+from .lexicon import lexicons, polarity_markers
+from .polarity import CRITIQUE, DEMAND, ClauseView, Polarity, classify_sentence
+from .rules import Rule, RuleSet, load_rules
+
+MAX_CLAUSE = 240  # chars per evaluated clause window
+MAX_SENT_CLAUSES = 24  # clauses per evaluated sentence window
+LEVEL_POINTS = {"low": 0, "medium": 2, "high": 4}
+_CLAUSE_SPLIT_CHARS = "，,：:；;"
+_TRIM = "，,。；;：:！!？?、 \n\t）)】」』”’"
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十0-9]{1,3}[）)]|[0-9]{1,2}[.．、](?![0-9]))")
+_NUMBER_OBJ = re.compile(r"[0-9零一二两三四五六七八九十百千万]+(?:\.[0-9]+)?(?:万元|亿元|元|名|人|个|次|期|台|套|辆|项|所|处|平方米|公里)")
+_COLLECTIVE_HINT = ("各", "全体", "所有", "每个", "每名", "每位")
+
+# Lexicons that are never rule triggers by themselves but make a clause worth evaluating (duty matrix).
+AUX_LEXICONS = ("vague_verbs", "concrete_verbs")
+
+
+@dataclass(slots=True)
+class _Cand:
+    rule: Rule
+    start: int
+    end: int
+    severity: str
+    points: int
+    confidence: float
+    flags: list[str]
+    clause_idx: int  # index into the run's clause infos
+    sentence: tuple[int, int]
+    ctx: dict[str, Any] = field(default_factory=dict)
+
+
+class Engine:
+    def __init__(self, ruleset: RuleSet) -> None:
+        import ahocorasick
+
+        self.ruleset = ruleset
+        self.rules = ruleset.rules
+        pm = polarity_markers()
+        self.pm = pm
+        lex = lexicons()
+        terms: dict[str, set[tuple[str, str]]] = {}
+
+        def add(term: str, kind: str, label: str) -> None:
+            if term:
+                terms.setdefault(term, set()).add((kind, label))
+
+        self.by_label: dict[str, list[Rule]] = {}
+        used_lex: set[str] = set(AUX_LEXICONS)
+        for r in self.rules:
+            for name in r.lexicons:
+                used_lex.add(name)
+                self.by_label.setdefault("lex:" + name, []).append(r)
+            for t in r.terms:
+                add(t, "trig", "rule:" + r.id)
+            if r.terms or r.regex:
+                self.by_label.setdefault("rule:" + r.id, []).append(r)
+            for group in r.needs:
+                for alt in group:
+                    if alt.startswith("lex:"):
+                        used_lex.add(alt[4:])
+        for name in used_lex:
+            for t in lex.get(name, ()):
+                add(t, "trig", "lex:" + name)
+        for kind in ("prohibition", "enforcement", "quota", "demand_strong", "critique", "pivots",
+                     "reform_boilerplate"):
+            for t in pm.get(kind, []) or []:
+                add(str(t), "pol", "pivot" if kind == "pivots" else kind)
+        for t, level in actors_mod.term_levels().items():
+            add(t, "actor", level)
+        auto = ahocorasick.Automaton()
+        for t, vals in terms.items():
+            auto.add_word(t, (len(t), tuple(sorted(vals))))
+        auto.make_automaton()
+        self.automaton = auto
+        self.regexes: list[tuple[str, str, re.Pattern[str]]] = []
+        for rx in pm.get("demand_regex", []) or []:
+            self.regexes.append(("pol", "demand_modal", re.compile(rx)))
+        for rx in pm.get("critique_regex", []) or []:
+            if rx.startswith("^"):
+                self.regexes.append(("pol", "critique_initial",
+                                     re.compile("(?:^|(?<=[，,。；;！？!?\n：:]))" + rx[1:])))
+            else:
+                self.regexes.append(("pol", "critique", re.compile(rx)))
+        for rx in pm.get("narrative_regex", []) or []:
+            self.regexes.append(("pol", "narrative", re.compile(rx)))
+        if pm.get("deadline_limit_regex"):
+            self.regexes.append(("pol", "deadline_limit", re.compile(pm["deadline_limit_regex"])))
+        for r in self.rules:
+            for c in r.compiled:
+                self.regexes.append(("trig", "rule:" + r.id, c))
+        self.critique_headings = tuple(pm.get("critique_headings", []) or [])
+        self.demand_headings = tuple(pm.get("demand_headings", []) or [])
+        self.critique_genres = tuple(pm.get("critique_genres", []) or [])
+        self.demand_genres = tuple(pm.get("demand_genres", []) or [])
+        sev = ruleset.severity
+        self.sev_features = sev.get("features", []) or []
+        self.freq_min = sev.get("frequency_min", []) or []
+        self.urgency = sev.get("urgency", []) or []
+        self.buckets = sev.get("buckets", {"high": 4, "medium": 2})
+
+    # -- the scan ---------------------------------------------------------------------------------------------
+    def run(self, doc: Document, config: Config) -> tuple[list[Finding], list[Any]]:
+        from . import ClauseInfo
+
+        text = doc.text
+        hits: list[tuple[int, int, str, str]] = []
+        for end_idx, (n, vals) in self.automaton.iter(text):
+            s = end_idx - n + 1
+            for kind, label in vals:
+                hits.append((s, end_idx + 1, kind, label))
+        for kind, label, rx in self.regexes:
+            for m in rx.finditer(text):
+                if m.end() > m.start():
+                    hits.append((m.start(), m.end(), kind, label))
+        issued = _iso_date(doc.metadata.date)
+        freqs = parse_frequency(text)
+        deadlines = parse_deadline(text, issued)
+        for f in freqs:
+            hits.append((f["start"], f["end"], "freq", "frequency"))
+        for d in deadlines:
+            hits.append((d["start"], d["end"], "dl", "deadline"))
+        if not hits:
+            return [], []
+        freq_at = {f["start"]: f for f in freqs}
+        dl_at = {d["start"]: d for d in deadlines}
+
+        sentences = _windows(doc)
+        clause_starts = [c[0] for sent in sentences for c in sent[2]]
+        clause_sent = [si for si, sent in enumerate(sentences) for _ in sent[2]]
+        clause_ends = [c[1] for sent in sentences for c in sent[2]]
+        buckets: dict[int, list[tuple[int, int, str, str]]] = {}
+        for h in hits:
+            ci = bisect.bisect_right(clause_starts, h[0]) - 1
+            if ci >= 0 and h[0] < clause_ends[ci]:
+                buckets.setdefault(ci, []).append(h)
+        # sentences worth evaluating: a trigger or an actor hit in some clause
+        hot: dict[int, None] = {}
+        for ci, hs in buckets.items():
+            if any(k in ("trig", "actor") for _, _, k, _ in hs):
+                hot[clause_sent[ci]] = None
+
+        addressees = doc.metadata.addressees or []
+        addr_levels = [actors_mod.level_of(a) for a in addressees]
+        addr_level = "grassroots" if "grassroots" in addr_levels else ("upper" if "upper" in addr_levels else None)
+        addr_text = "、".join(a for a, lv in zip(addressees, addr_levels, strict=False) if lv == "grassroots") or None
+        doc_prior = self._doc_prior(doc)
+        issuer = doc.metadata.issuer
+        reform_decl = any(k == "pol" and lab == "reform_boilerplate" for _, _, k, lab in hits)
+
+        infos: list[Any] = []
+        cands: list[_Cand] = []
+        vague_uppers_doc: list[str] = []
+        heading_priors: dict[int, str | None] = {}
+        first_clause = 0
+        for si, (s_start, s_end, clauses) in enumerate(sentences):
+            ci0 = first_clause
+            first_clause += len(clauses)
+            stext = text[s_start:s_end]
+            is_heading = bool(stext[:1] and stext[:1] in "一二三四五六七八九十（(0123456789" and _HEADING.match(stext))
+            if is_heading:
+                self._update_section(stext, heading_priors)
+            if si not in hot:
+                continue
+            section_prior = heading_priors.get(2) or heading_priors.get(1)
+            block = doc.block_at(s_start)
+            heading_like = (is_heading and len(stext) <= 30) or (block is not None and block.kind in ("heading", "title"))
+            views: list[ClauseView] = []
+            mentions_all: list[actors_mod.Mention] = []
+            per_clause_mentions: list[list[actors_mod.Mention]] = []
+            assign = actors_mod.assignments(stext) if ("单位" in stext or "牵头" in stext) else []
+            resp = next(((u, lv) for role, u, lv in assign if role == "responsible" and lv), None)
+            prev_subj: tuple[str, str | None] | None = None
+            for k, (c_start, c_end) in enumerate(clauses):
+                hs = buckets.get(ci0 + k, [])
+                ctext = text[c_start:c_end]
+                markers: dict[str, list[tuple[int, int]]] = {}
+                triggers: list[tuple[int, int, str]] = []
+                actor_hits: list[tuple[int, int, str]] = []
+                for s, e, kind, label in hs:
+                    if kind == "trig":
+                        triggers.append((s, e, label))
+                    elif kind == "pol":
+                        markers.setdefault(label, []).append((s, e))
+                    elif kind == "actor":
+                        actor_hits.append((s, e, label))
+                    elif kind == "freq":
+                        markers.setdefault("frequency", []).append((s, e))
+                    else:
+                        markers.setdefault("deadline", []).append((s, e))
+                mentions = actors_mod.find_mentions(ctext, c_start, actor_hits)
+                per_clause_mentions.append(mentions)
+                mentions_all.extend(mentions)
+                subj = actors_mod.pick_subject(mentions)
+                inherited = False
+                if subj is not None:
+                    subj_t: tuple[str, str | None] = (subj.text, subj.level)
+                    collective = subj.collective
+                elif prev_subj is not None:
+                    subj_t, inherited, collective = prev_subj, True, False
+                elif resp is not None:
+                    subj_t, inherited, collective = resp, True, False
+                elif addr_level == "grassroots":
+                    subj_t, inherited, collective = (addr_text or "主送单位", "grassroots"), True, False
+                else:
+                    subj_t, inherited, collective = (None, None), True, False  # type: ignore[assignment]
+                if subj is not None:
+                    prev_subj = subj_t
+                views.append(ClauseView(
+                    start=c_start, end=c_end, text=ctext, markers=markers, triggers=triggers,
+                    subject_level=subj_t[1], subject_text=subj_t[0] if not inherited else None,
+                    subject_addressee_form=collective, subject_inherited=inherited,
+                    has_frequency="frequency" in markers, has_deadline="deadline" in markers,
+                    heading_like=heading_like,
+                ))
+            pols = classify_sentence(views, section_prior=section_prior, doc_prior=doc_prior)
+            sent_infos: list[Any] = []
+            sent_idx: list[int] = []
+            for k, (cv, pol) in enumerate(zip(views, pols, strict=True)):
+                lexes = {lab for _, _, lab in cv.triggers}
+                vague = "lex:vague_verbs" in lexes
+                subj_text = cv.subject_text if cv.subject_text else (
+                    cv.subject_level and _inherited_text(views, k, addr_text))
+                if vague and cv.subject_level == "upper" and cv.subject_text:
+                    vague_uppers_doc.append(cv.subject_text)
+                if not cv.triggers and not (cv.subject_text and pol.label == DEMAND):
+                    sent_infos.append(None)
+                    sent_idx.append(-1)
+                    continue
+                fr = next((freq_at[s] for s, _ in cv.markers.get("frequency", []) if s in freq_at), None)
+                dl = next((dl_at[s] for s, _ in cv.markers.get("deadline", []) if s in dl_at), None)
+                verb_hit = next(((s, e) for s, e, lab in sorted(cv.triggers) if lab != "lex:report_objects"), None)
+                verb = text[verb_hit[0]:verb_hit[1]] if verb_hit else None
+                obj = text[verb_hit[1]:cv.end].strip(_TRIM)[:30] if verb_hit else None
+                concrete = bool(_NUMBER_OBJ.search(cv.text) or (dl and dl.get("kind") == "date")) \
+                    if "lex:concrete_verbs" in lexes or cv.subject_level == "upper" else None
+                info = ClauseInfo(
+                    start=cv.start, end=cv.end, sentence=si, polarity=pol.label, actor=subj_text,
+                    actor_level=cv.subject_level, requester=None, verb=verb, obj=obj or None, concrete=concrete,
+                    vague=vague, frequency=_public(fr), deadline=_public(dl),
+                    flags=["enforcement"] if pol.enforcement else [],
+                )
+                sent_idx.append(len(infos))
+                infos.append(info)
+                sent_infos.append(info)
+            sent_vague_uppers = [cv.subject_text for cv, inf in zip(views, sent_infos, strict=True)
+                                 if inf is not None and inf.vague and cv.subject_level == "upper" and cv.subject_text]
+            for k, (cv, pol) in enumerate(zip(views, pols, strict=True)):
+                info = sent_infos[k]
+                if info is None or not cv.triggers:
+                    continue
+                self._apply_rules(doc, cv, pol, info, per_clause_mentions[k], mentions_all, (s_start, s_end),
+                                  stext, views, issuer, sent_vague_uppers, cands, sent_idx[k])
+        findings = self._merge(doc, cands, infos, config, vague_uppers_doc, reform_decl)
+        return findings, infos
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+    def _doc_prior(self, doc: Document) -> str | None:
+        md = doc.metadata
+        names = " ".join(x for x in (md.genre, md.carrier, md.title) if x)
+        if not names:
+            return None
+        if any(g in names for g in ("调研报告", "通报")) or (md.genre in self.critique_genres):
+            # 通报 with demands (关于…的通报 that ends with 要求) stays a critique prior only for undecided clauses
+            return CRITIQUE
+        if md.genre in self.demand_genres or any(g in names for g in self.demand_genres):
+            return DEMAND
+        return None
+
+    def _update_section(self, stext: str, priors: dict[int, str | None]) -> None:
+        level = 1 if stext.lstrip()[:1] in "一二三四五六七八九十" else 2
+        head = stext[:30]
+        prior = CRITIQUE if any(h in head for h in self.critique_headings) else (
+            DEMAND if any(h in head for h in self.demand_headings) else None)
+        if level == 1:
+            priors.clear()
+            priors[1] = prior
+        else:
+            priors[2] = prior if prior is not None else None
+
+    def _apply_rules(self, doc: Document, cv: ClauseView, pol: Polarity, info: Any,
+                     mentions: list[actors_mod.Mention], mentions_all: list[actors_mod.Mention],
+                     sent: tuple[int, int], stext: str, views: list[ClauseView], issuer: str | None,
+                     sent_vague_uppers: list[str], cands: list[_Cand], info_idx: int) -> None:
+        text = doc.text
+        by_label: dict[str, list[tuple[int, int]]] = {}
+        for s, e, lab in cv.triggers:
+            by_label.setdefault(lab, []).append((s, e))
+        seen: set[str] = set()
+        rules: list[Rule] = []
+        for lab in by_label:
+            for r in self.by_label.get(lab, ()):
+                if r.id not in seen:
+                    seen.add(r.id)
+                    rules.append(r)
+        rules.sort(key=lambda r: r.order)
+        actor_level = cv.subject_level or "unknown"
+        sent_levels = {m.level for m in mentions_all}
+        for r in rules:
+            if pol.label not in r.polarity:
+                continue
+            if actor_level not in r.actor and not (
+                    actor_level == "upper" and "upper_with_target" in r.actor and "grassroots" in sent_levels):
+                continue
+            spans = [sp for name in r.lexicons for sp in by_label.get("lex:" + name, [])]
+            spans += by_label.get("rule:" + r.id, [])
+            if r.exc_overlap:
+                spans = [sp for sp in spans if not _overlap_exception(text, sp, r.exc_overlap)]
+            if not spans:
+                continue
+            if r.exc_clause and any(t in cv.text for t in r.exc_clause):
+                continue
+            if r.exc_sentence and any(t in stext for t in r.exc_sentence):
+                continue
+            if r.target and not any(t in sent_levels for t in r.target):
+                continue
+            if r.not_target and any(m.level in r.not_target and m.is_object for m in mentions):
+                continue
+            scope_views = views if r.scope == "sentence" else [cv]
+            extra: list[tuple[int, int]] = []
+            ok = True
+            for group in r.needs:
+                got = False
+                for alt in group:
+                    found = _need(alt, scope_views, text)
+                    if found is not None:
+                        got = True
+                        if found[0] >= cv.start and found[1] <= cv.end:
+                            extra.append(found)
+                        break
+                if not got:
+                    ok = False
+                    break
+            if not ok:
+                continue
+            if r.max_deadline_days is not None:
+                dl = info.deadline
+                if not dl or dl.get("days") is None or dl["days"] > r.max_deadline_days:
+                    continue
+            start, end = self._span(cv, spans + extra)
+            points, flags, level = self._severity(r, cv, stext, info, sent_vague_uppers)
+            requester = _requester(mentions, cv, views, issuer)
+            ctx = {"actor": info.actor, "requester": requester, "freq": (info.frequency or {}).get("text", ""),
+                   "upper_vague": "、".join(dict.fromkeys(sent_vague_uppers)),
+                   "sentence_levels": sent_levels}
+            if r.category in ("repeated_inspection",) and actor_level == "upper":
+                target = next((m.text for m in mentions_all if m.level == "grassroots"), None)
+                ctx["actor"] = target or info.actor
+                ctx["requester"] = cv.subject_text or requester
+            if r.action_type and r.action_type not in info.action_types:
+                info.action_types.append(r.action_type)
+            cands.append(_Cand(r, start, end, level, points, round(r.confidence * pol.certainty, 3), flags,
+                               info_idx, sent, ctx))
+
+    def _span(self, cv: ClauseView, spans: list[tuple[int, int]]) -> tuple[int, int]:
+        start = min(s for s, _ in spans)
+        end = max(e for _, e in spans)
+        for kind in ("frequency", "deadline"):
+            for s, e in cv.markers.get(kind, []):
+                if s < start and start - e <= 12:
+                    start = s
+        # reach back to the verb: just after the modal (要建立…台账) or the subject, when close
+        anchors = [e for kind in ("demand_modal", "demand_strong") for s, e in cv.markers.get(kind, []) if e <= start]
+        if cv.subject_text and cv.text.startswith(cv.subject_text):
+            anchors.append(cv.start + len(cv.subject_text))
+        near = [a for a in anchors if 0 < start - a <= 14]
+        if near:
+            start = max(near)
+        clause_end = cv.end
+        while clause_end > cv.start and cv.text[clause_end - cv.start - 1] in _TRIM:
+            clause_end -= 1
+        if clause_end > end and clause_end - end <= 18:
+            end = clause_end
+        while start < end and cv.text[start - cv.start] in _TRIM:
+            start += 1
+        return start, max(end, start + 1)
+
+    def _severity(self, r: Rule, cv: ClauseView, stext: str, info: Any,
+                  sent_vague_uppers: list[str]) -> tuple[int, list[str], str]:
+        points = LEVEL_POINTS[r.severity_base]
+        flags: list[str] = []
+        for feat in self.sev_features:
+            cats = feat.get("categories")
+            if cats and r.category not in cats:
+                continue
+            scope_text = stext if feat.get("scope") == "sentence" else cv.text
+            terms = feat.get("terms") or []
+            all_terms = feat.get("all_terms") or []
+            hit = (terms and any(t in scope_text for t in terms)) or (
+                all_terms and all(t in scope_text for t in all_terms))
+            if hit:
+                points += int(feat.get("add", 1))
+                if feat.get("flag"):
+                    flags.append(feat["flag"])
+        for b in r.bumps:
+            if any(t in cv.text or t in stext for t in b["terms"]):
+                points += int(b.get("add", 1))
+                if b.get("flag"):
+                    flags.append(b["flag"])
+        if r.category == "vague_duty" and sent_vague_uppers:
+            points += 1
+            flags.append("upper_vague")
+        dl = info.deadline
+        if dl and dl.get("days") is not None:
+            for u in self.urgency:
+                if dl["days"] <= u.get("max_days", 0):
+                    points += int(u.get("add", 1))
+                    if u.get("flag"):
+                        flags.append(u["flag"])
+                    break
+        fr = info.frequency
+        min_level = None
+        if fr:
+            if fr.get("unbounded"):
+                min_level = "high"
+                flags.append("freq_unbounded")
+            elif fr.get("unspecified"):
+                flags.append("freq_unspecified")
+            elif fr.get("per_year") is not None:
+                for fm in self.freq_min:
+                    if fr["per_year"] >= fm.get("per_year", 0):
+                        min_level = fm.get("level")
+                        break
+        level = "low"
+        for name in ("high", "medium"):
+            if points >= self.buckets.get(name, 99):
+                level = name
+                break
+        if min_level and LEVEL_POINTS[min_level] > LEVEL_POINTS[level]:
+            level = min_level
+        return points, list(dict.fromkeys(flags)), level
+
+    def _merge(self, doc: Document, cands: list[_Cand], infos: list[Any], config: Config,
+               vague_uppers_doc: list[str], reform_decl: bool) -> list[Finding]:
+        lang = "en" if config.lang == "en" else "zh"
+        by_cat: dict[str, list[_Cand]] = {}
+        for c in cands:
+            by_cat.setdefault(c.rule.category, []).append(c)
+        rank = {"low": 0, "medium": 1, "high": 2}
+        out: list[Finding] = []
+        doc_vague = "、".join(dict.fromkeys(vague_uppers_doc[:3]))
+        for cat, cs in by_cat.items():
+            cs.sort(key=lambda c: (c.start, c.end))
+            groups: list[list[_Cand]] = []
+            gend = -1
+            for c in cs:
+                if groups and c.start < gend and c.sentence == groups[-1][0].sentence:
+                    groups[-1].append(c)
+                    gend = max(gend, c.end)
+                else:
+                    groups.append([c])
+                    gend = c.end
+            for g in groups:
+                best = max(g, key=lambda c: (rank[c.severity], c.confidence, -c.rule.order))
+                start, end = min(c.start for c in g), max(c.end for c in g)
+                flags = list(dict.fromkeys(f for c in sorted(g, key=lambda c: c.rule.order) for f in c.flags))
+                severity = max((c.severity for c in g), key=rank.__getitem__)
+                info = infos[best.clause_idx] if 0 <= best.clause_idx < len(infos) else None
+                if info is not None:
+                    if cat not in info.categories:
+                        info.categories.append(cat)
+                    for f in flags:
+                        if f not in info.flags:
+                            info.flags.append(f)
+                ctx = dict(best.ctx)
+                if cat == "vague_duty" and not ctx.get("upper_vague") and doc_vague:
+                    ctx["upper_vague"] = doc_vague
+                s0, s1 = best.sentence
+                out.append(Finding(
+                    category=cat, severity=severity, confidence=max(c.confidence for c in g),
+                    start=start, end=end, text=doc.text[start:end], sentence=doc.text[s0:s1].strip(),
+                    rule=best.rule.id, rules=list(dict.fromkeys(c.rule.id for c in sorted(
+                        g, key=lambda c: (-rank[c.severity], -c.confidence, c.rule.order)))),
+                    source="rule", message=_fmt(best.rule.message[lang], ctx, lang),
+                    suggestion=_fmt(best.rule.suggestion[lang], ctx, lang),
+                    reference=self._reference(best.rule, lang), page=doc.page_at(start),
+                    sentence_start=s0, sentence_end=s1, subkind=best.rule.subkind,
+                    actor=ctx.get("actor"), requester=ctx.get("requester"),
+                    frequency=info.frequency if info else None, deadline=info.deadline if info else None,
+                    polarity=info.polarity if info else DEMAND, flags=flags,
+                    provision=self._provision(best.rule),
+                ))
+        if reform_decl and out:
+            for f in out:
+                f.flags.append("declared_reform_with_demands")
+        out.sort(key=lambda f: (f.start, f.end, f.category))
+        return out
+
+    def _provision(self, r: Rule) -> dict[str, Any] | None:
+        if not r.provision:
+            return None
+        p = self.ruleset.provisions[r.provision]
+        return {"id": r.provision, "title": p.get("doc"), "part": p.get("part"),
+                "confidence": p.get("confidence"), "source": p.get("source")}
+
+    def _reference(self, r: Rule, lang: str) -> str:
+        if not r.provision:
+            return ""
+        p = self.ruleset.provisions[r.provision]
+        para = p.get("paraphrase_en" if lang == "en" else "paraphrase") or p.get("paraphrase", "")
+        doc = p.get("doc_en", p["doc"]) if lang == "en" else p["doc"]
+        ref = f"{doc} {p.get('part', '')}: {para}" if lang == "en" else f"{doc}{p.get('part', '')}：{para}"
+        if p.get("confidence") == "L":
+            ref += " (to be verified)" if lang == "en" else "（待核实）"
+        return ref
+
+
+def _fmt(template: str, ctx: dict[str, Any], lang: str) -> str:
+    none = "unnamed" if lang == "en" else "未写明"
+    vals = {k: (v if v else "") for k, v in ctx.items() if isinstance(v, str | type(None))}
+    vals.setdefault("upper_vague", "")
+    vals = {k: (v or none) for k, v in vals.items()}
+
+    class _D(dict):
+        def __missing__(self, key: str) -> str:
+            return ""
+
+    try:
+        return template.format_map(_D(vals))
+    except (ValueError, IndexError):
+        return template
+
+
+def _need(alt: str, views: list[ClauseView], text: str) -> tuple[int, int] | None:
+    for cv in views:
+        if alt == "frequency" or alt == "deadline":
+            sp = cv.markers.get(alt)
+            if sp:
+                return sp[0]
+        elif alt.startswith("lex:"):
+            lab = alt
+            for s, e, label in cv.triggers:
+                if label == lab:
+                    return (s, e)
+        elif alt.startswith("term:"):
+            i = cv.text.find(alt[5:])
+            if i >= 0:
+                return (cv.start + i, cv.start + i + len(alt) - 5)
+    return None
+
+
+def _overlap_exception(text: str, span: tuple[int, int], terms: tuple[str, ...]) -> bool:
+    s, e = span
+    lo = max(0, s - 12)
+    window = text[lo: e + 12]
+    for t in terms:
+        i = window.find(t)
+        while i >= 0:
+            if lo + i < e and s < lo + i + len(t):
+                return True
+            i = window.find(t, i + 1)
+    return False
+
+
+def _requester(mentions: list[actors_mod.Mention], cv: ClauseView, views: list[ClauseView],
+               issuer: str | None) -> str | None:
+    for m in mentions:
+        if m.is_object:
+            before = cv.text[max(0, m.start - cv.start - 3): m.start - cv.start]
+            after = cv.text[m.end - cv.start:].strip(_TRIM)
+            if before.endswith(("报", "向", "交", "送", "报送", "报至", "交至", "送至")) and (
+                    not after or after in ("备查", "审核", "汇总", "审定", "备案", "存档")):
+                return m.text
+    for v in views:
+        if v.subject_level == "upper" and v.subject_text:
+            return v.subject_text
+    return issuer
+
+
+def _inherited_text(views: list[ClauseView], k: int, addr_text: str | None) -> str | None:
+    for j in range(k - 1, -1, -1):
+        if views[j].subject_text:
+            return views[j].subject_text
+    return addr_text
+
+
+def _public(d: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not d:
+        return None
+    return {k: v for k, v in d.items() if k not in ("start", "end")}
+
+
+def _iso_date(s: str | None) -> date | None:
+    if not s:
+        return None
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        return None
+
+
+def _windows(doc: Document) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Sentences as (start, end, clauses), clauses re-joined across 、 and cut into bounded windows."""
+    text = doc.text
+    out: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for sent in doc.sentences:
+        raw = sent.clauses or [(sent.start, sent.end)]
+        merged: list[tuple[int, int]] = []
+        for cs, ce in raw:
+            if merged and (merged[-1][1] > merged[-1][0]) and (
+                text[merged[-1][1] - 1] not in _CLAUSE_SPLIT_CHARS) and merged[-1][1] == cs:
+                merged[-1] = (merged[-1][0], ce)  # split at 、 or similar: one clause for us
+            else:
+                merged.append((cs, ce))
+        clauses: list[tuple[int, int]] = []
+        for cs, ce in merged:
+            while ce - cs > MAX_CLAUSE:
+                clauses.append((cs, cs + MAX_CLAUSE))
+                cs += MAX_CLAUSE
+            if ce > cs:
+                clauses.append((cs, ce))
+        for i in range(0, len(clauses), MAX_SENT_CLAUSES):
+            chunk = clauses[i: i + MAX_SENT_CLAUSES]
+            out.append((chunk[0][0], chunk[-1][1], chunk))
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def get_engine(rules_files: tuple[str, ...] = (), disable: tuple[str, ...] = ()) -> Engine:
+    return Engine(load_rules(rules_files, disable))

@@ -1,0 +1,185 @@
+"""Clause polarity (domain A.0.1): DEMAND / PROHIBITION (reform, limit) / CRITIQUE (description) / NEUTRAL.
+
+The engine finds the markers of ``data/lexicons/polarity.yaml`` over the whole text in one pass and hands each
+clause of a sentence that has hits to :func:`classify_sentence` as a :class:`ClauseView`. Decision per clause:
+
+1. own markers: prohibition before everything — except the traps (不得漏报 = enforcement of a demand; 不超过3个
+   工作日完成 = deadline demand; 不得不; 不得分 in score rows); clause-initial 有的/一些 → critique; critique markers
+   without a modal → critique; modal / quota / score-row / 实行…制度 → demand;
+2. else the previous clause of the sentence (unless the clause opens with a pivot 但/同时…), else the nearest
+   decided clause of the sentence;
+3. else priors: a 存在问题 section or a 通报/调研报告 document → critique;
+4. else implicit demands: an addressee subject (各乡镇…, 全体村干部) with a duty, a grassroots subject with a
+   frequency or deadline, a scheduled upper-level inspection (县专项办每月暗访一次), a subject-less imperative
+   that opens with a duty verb, frequency or deadline;
+5. else narrative cues (了, 先后, 只能…) → critique, otherwise neutral (narrative default: no modal, no demand).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+DEMAND, PROHIBITION, CRITIQUE, NEUTRAL = "demand", "prohibition", "critique", "neutral"
+
+# Trigger lexicons whose presence with an upper-level subject and a frequency makes a scheduled action a demand
+# on the receiver (domain 4c).
+SCHEDULED_LEXICONS = frozenset({"lex:inspection", "lex:ranking", "lex:campaign"})
+
+
+@dataclass(slots=True)
+class Polarity:
+    label: str
+    certainty: float
+    reason: str
+    enforcement: bool = False
+
+
+@dataclass(slots=True)
+class ClauseView:
+    start: int
+    end: int
+    text: str
+    markers: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # kind -> absolute spans
+    triggers: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, lexicon/label)
+    subject_level: str | None = None  # grassroots | upper | other | None
+    subject_text: str | None = None
+    subject_addressee_form: bool = False  # 各乡镇 / 全体村干部 / 所有网格员: addressed collectively
+    subject_inherited: bool = False
+    has_frequency: bool = False
+    has_deadline: bool = False
+    heading_like: bool = False
+
+
+def _spans(cv: ClauseView, kind: str) -> list[tuple[int, int]]:
+    return cv.markers.get(kind, [])
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def decide_clause(cv: ClauseView) -> Polarity | None:
+    """Polarity from the clause's own markers, or None when they do not decide it."""
+    text, base = cv.text, cv.start
+    strong = _spans(cv, "demand_strong")
+    modal = _spans(cv, "demand_modal")
+    quota = _spans(cv, "quota")
+    enf_terms = _spans(cv, "enforcement")
+    trig = [(s, e) for s, e, _ in cv.triggers]
+
+    # --- prohibition / reform, with its traps -----------------------------------------------------------------
+    prohib = []
+    enforcement = False
+    for s, e in _spans(cv, "prohibition"):
+        rel = s - base
+        word = text[rel: e - base]
+        if word == "不得" and text[rel: rel + 3] in ("不得不", "不得分"):
+            continue
+        if _overlaps((s, e), trig) and not (s <= min(t[0] for t in trig)):
+            continue  # 取消评先评优资格: the marker is part of a burden trigger
+        if _overlaps((s, e), modal):
+            continue  # 不得分 (score rows) is a demand marker
+        if any(e <= es <= e + 8 for es, _ in enf_terms) or any(s < es < e + 8 for es, _ in enf_terms):
+            enforcement = True  # 不得漏报、严禁弄虚作假: enforcement of a demand
+            continue
+        if word == "不超过" and _overlaps((s, e), _spans(cv, "deadline_limit")):
+            return Polarity(DEMAND, 0.9, "不超过+time allowed = deadline demand")
+        prohib.append((s, e))
+    if prohib:
+        return Polarity(PROHIBITION, 0.95, f"prohibition marker {text[prohib[0][0]-base:prohib[0][1]-base]}")
+    if _spans(cv, "critique_initial"):
+        return Polarity(CRITIQUE, 0.9, "clause-initial 有的/一些")
+    crit = _spans(cv, "critique")
+    conditional = text.rstrip("，,：: ").endswith("的")  # 造成…的，严肃追责: a condition, not a complaint
+    if crit and not conditional and not strong and not modal and not quota:
+        return Polarity(CRITIQUE, 0.85, "critique marker")
+    if enforcement:
+        return Polarity(DEMAND, 0.9, "enforcement (不得漏报…)", enforcement=True)
+    if strong or quota:
+        return Polarity(DEMAND, 1.0, "modal/quota")
+    if modal:
+        if crit and _spans(cv, "narrative"):
+            return Polarity(CRITIQUE, 0.7, "critique marker + narrative with weak modal")
+        return Polarity(DEMAND, 0.95, "modal")
+    return None
+
+
+def _implicit(cv: ClauseView, doc_prior: str | None, sentence_narrative: bool) -> Polarity | None:
+    narrative = bool(_spans(cv, "narrative"))
+    if narrative or sentence_narrative:
+        return None
+    lexes = {lab for _, _, lab in cv.triggers}
+    if cv.subject_level == "grassroots" and not cv.subject_inherited:
+        if cv.subject_addressee_form and cv.triggers:
+            return Polarity(DEMAND, 0.85, "addressee subject + duty")
+        if cv.triggers and (cv.has_frequency or cv.has_deadline):
+            return Polarity(DEMAND, 0.8, "grassroots subject + frequency/deadline")
+    if cv.subject_level == "upper" and cv.has_frequency and lexes & SCHEDULED_LEXICONS:
+        return Polarity(DEMAND, 0.8, "scheduled upper-level inspection")
+    if cv.subject_level in (None, "grassroots") and not cv.heading_like and _imperative_start(cv):
+        cert = 0.8 if doc_prior == DEMAND else 0.7
+        return Polarity(DEMAND, cert, "subject-less imperative")
+    return None
+
+
+_OPENERS = ("请", "并", "同时", "及时", "认真", "切实", "按时", "定期", "统一", "全面", "另", "再", "还", "于", "在")
+
+
+def _imperative_start(cv: ClauseView) -> bool:
+    """The clause (after its subject, if any) opens with a duty trigger, a frequency or a deadline."""
+    text = cv.text.lstrip("（(一二三四五六七八九十0123456789）)、.．　 ")
+    offset = len(cv.text) - len(text)
+    if cv.subject_text and text.startswith(cv.subject_text):
+        offset += len(cv.subject_text)
+        text = text[len(cv.subject_text):]
+    for op in _OPENERS:
+        if text.startswith(op):
+            offset += len(op)
+            break
+    head = cv.start + offset
+    if any(head <= s <= head + 1 for s, _, _ in cv.triggers):
+        return True
+    return bool(cv.has_frequency or cv.has_deadline) and any(
+        s <= head + 1 and head <= e for kind in ("frequency", "deadline") for s, e in _spans(cv, kind)
+    )
+
+
+def classify_sentence(
+    clauses: list[ClauseView], *, section_prior: str | None = None, doc_prior: str | None = None
+) -> list[Polarity]:
+    own = [decide_clause(c) for c in clauses]
+    sentence_narrative = any(_spans(c, "narrative") for c in clauses) and not any(
+        p is not None and p.label == DEMAND for p in own
+    )
+    out: list[Polarity] = []
+    for i, cv in enumerate(clauses):
+        p = own[i]
+        if p is None and i > 0 and not _spans(cv, "pivot"):
+            prev = out[i - 1]
+            if prev.label != NEUTRAL and not (prev.label == DEMAND and cv.subject_level in ("upper", "other")
+                                              and not cv.subject_inherited):
+                p = Polarity(prev.label, round(prev.certainty * 0.95, 3), "inherited: " + prev.reason,
+                             prev.enforcement)
+        if p is None:
+            later = next((q for q in own[i + 1:] if q is not None), None)
+            if later is not None and later.label in (PROHIBITION, CRITIQUE):
+                p = Polarity(later.label, round(later.certainty * 0.9, 3), "sentence: " + later.reason)
+        if p is None and (section_prior == CRITIQUE or doc_prior == CRITIQUE):
+            p = Polarity(CRITIQUE, 0.7, "section/document prior")
+        if p is None:
+            p = _implicit(cv, doc_prior, sentence_narrative)
+        if p is None:
+            later = next((q for q in own[i + 1:] if q is not None), None)
+            if later is not None and later.label == DEMAND and not cv.heading_like:
+                p = Polarity(DEMAND, round(later.certainty * 0.85, 3), "sentence: " + later.reason)
+        if p is None:
+            p = Polarity(CRITIQUE, 0.6, "narrative") if _spans(cv, "narrative") else Polarity(NEUTRAL, 0.5, "none")
+        out.append(p)
+    return out
+
+
+def markers_config() -> dict[str, Any]:
+    from .lexicon import polarity_markers
+
+    return polarity_markers()
