@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DocscanError
-from .features import _BITS, NGRAM_RANGE, ngram_key, prepare
+from .features import _BITS, NGRAM_RANGE, ngram_key, prepare_many
 
 REQUIRED = ("keys", "idf", "coef", "intercept", "cal_a", "cal_b", "categories")
 
@@ -90,7 +90,7 @@ class CompactModel:
     def decision_function(self, texts: list[str]) -> np.ndarray:
         n_texts, n_cat = len(texts), len(self.categories)
         out = np.tile(self.intercept, (n_texts, 1))
-        prepped = [prepare(t) for t in texts]
+        prepped = prepare_many(texts)
         lengths = np.fromiter((len(t) for t in prepped), dtype=np.int64, count=n_texts)
         total = int(lengths.sum())
         if total == 0 or len(self.keys) == 0:

@@ -108,12 +108,12 @@ def apply(doc: Document, detection: Any, probs: np.ndarray, model: Any, config: 
             f.confidence = round(min(0.99, 1.0 - (1.0 - float(f.confidence)) * (1.0 - p)), 3)
         kept.append(f)
     lang = "en" if config.lang == "en" else "zh"
-    added: list[Finding] = []
-    for s, c in zip(*np.nonzero((probs >= high) & ~has_rule), strict=True):
-        cat = CATS[c]
-        if _disabled(config, cat):
-            continue
-        added.append(_model_finding(doc, int(s), cat, float(probs[s, c]), lang, model))
+    cells = [(int(s), int(c)) for s, c in zip(*np.nonzero((probs >= high) & ~has_rule), strict=True)
+             if not _disabled(config, CATS[c])]
+    spans = _best_clauses(doc, cells, model)
+    pages = _pager(doc)
+    added = [_model_finding(doc, s, CATS[c], float(probs[s, c]), lang, span, pages)
+             for (s, c), span in zip(cells, spans, strict=True)]
     if added:
         kept.extend(added)
         kept.sort(key=lambda f: (f.start, f.end, f.category))
@@ -121,13 +121,41 @@ def apply(doc: Document, detection: Any, probs: np.ndarray, model: Any, config: 
     return detection
 
 
-def _model_finding(doc: Document, s: int, cat: str, p: float, lang: str, model: Any) -> Finding:
+def _best_clauses(doc: Document, cells: list[tuple[int, int]], model: Any) -> list[tuple[int, int]]:
+    """For each (sentence, category): the clause the model scores highest (one batched prediction)."""
+    spans: list[tuple[int, int]] = []
+    texts: list[str] = []
+    owners: list[tuple[int, list[tuple[int, int]]]] = []
+    for k, (s, _c) in enumerate(cells):
+        sent = doc.sentences[s]
+        spans.append((sent.start, sent.end))
+        clauses = [(a, b) for a, b in (sent.clauses or []) if doc.text[a:b].strip()]
+        if len(clauses) > 1:
+            owners.append((k, clauses))
+            texts.extend(doc.text[a:b] for a, b in clauses)
+    if texts:
+        cp = model.predict_proba(texts)
+        i = 0
+        for k, clauses in owners:
+            col = cp[i : i + len(clauses), cells[k][1]]
+            spans[k] = clauses[int(np.argmax(col))]
+            i += len(clauses)
+    return spans
+
+
+def _pager(doc: Document):
+    starts = [b.start for b in doc.blocks]
+
+    def page(offset: int) -> int | None:
+        i = bisect.bisect_right(starts, offset) - 1
+        return doc.blocks[i].page if i >= 0 else None
+
+    return page
+
+
+def _model_finding(doc: Document, s: int, cat: str, p: float, lang: str, span: tuple[int, int], pages) -> Finding:
     sent = doc.sentences[s]
-    start, end = sent.start, sent.end
-    clauses = [(a, b) for a, b in (sent.clauses or []) if doc.text[a:b].strip()]
-    if len(clauses) > 1:
-        cp = model.predict_proba([doc.text[a:b] for a, b in clauses])[:, CATS.index(cat)]
-        start, end = clauses[int(np.argmax(cp))]
+    start, end = span
     # trim trailing punctuation/space from the span
     while end > start and doc.text[end - 1] in "，,：:；;。！？!? \n":
         end -= 1
@@ -144,7 +172,7 @@ def _model_finding(doc: Document, s: int, cat: str, p: float, lang: str, model: 
         source="model",
         message=MSG[lang].format(name=name, p=p),
         suggestion=SUGGEST[lang],
-        page=doc.page_at(start),
+        page=pages(start),
         sentence_start=sent.start,
         sentence_end=sent.end,
         flags=["model_only"],
