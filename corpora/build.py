@@ -197,7 +197,7 @@ def parse_templates(path: Path) -> list[tuple[str, list[str], str, str, str, lis
     return out
 
 
-def generate(topics: dict, hand_keys: set[str], per_template: int) -> list[Item]:
+def generate(topics: dict, hand_keys: set[str], per_template: dict[str, int]) -> list[Item]:
     slots = yaml.safe_load((SRC / "slots.yaml").read_text(encoding="utf-8"))
     templates = parse_templates(SRC / "templates.txt")
     rng = random.Random(SEED)
@@ -209,7 +209,7 @@ def generate(topics: dict, hand_keys: set[str], per_template: int) -> list[Item]
         rng.shuffle(candidates)
         made = 0
         for topic in candidates:
-            if made >= per_template:
+            if made >= per_template[kind]:
                 break
             for _attempt in range(3):
                 text = fill(tmpl, topic, slots, rng)
@@ -333,7 +333,12 @@ def split_of(base_id: str) -> str:
     return "train" if b < 60 else "dev" if b < 80 else "test"
 
 
-def build(per_template: int = 8) -> list[Item]:
+# fills per template by kind: positives slightly more, to keep the ~55/45 positive/negative mix
+PER_TEMPLATE = {"demand": 8, "prohibition": 6, "critique": 6, "upper_duty": 7, "neutral": 7}
+
+
+def build(per_template: dict[str, int] | None = None) -> list[Item]:
+    per_template = per_template or PER_TEMPLATE
     import opencc
 
     topics = yaml.safe_load((SRC / "topics.yaml").read_text(encoding="utf-8"))
