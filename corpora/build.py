@@ -222,7 +222,9 @@ def generate(topics: dict, hand_keys: set[str], per_template: dict[str, int]) ->
             made += 1
             prefix = topics[topic]["prefix"]
             iid = f"{prefix}-g{hashlib.sha1(f'{ti}|{text}'.encode()).hexdigest()[:6]}"
-            items.append(Item(iid, text, list(labels), kind, topic, register, level, base_id=iid))
+            # all fills of one template share a split group, so a template never straddles train/test
+            group = "tmpl-" + hashlib.sha1(tmpl.encode()).hexdigest()[:10]
+            items.append(Item(iid, text, list(labels), kind, topic, register, level, base_id=group))
     return items
 
 
