@@ -80,7 +80,12 @@ class WorkerPool:
 
     def _discard(self, w: _Worker, *, kill: bool) -> None:
         if kill and w.proc.is_alive():
+            # helpers it started (LibreOffice runs in its own session) would outlive it: kill them too
+            children = _children(w.proc.pid)
             w.proc.kill()
+            for c in children:
+                with contextlib.suppress(Exception):
+                    c.kill()
         w.proc.join(timeout=5)
         if w.proc.is_alive():
             w.proc.kill()
@@ -228,6 +233,15 @@ class WorkerPool:
 
     def _error(self, path: str, code: str, detail: str) -> dict[str, Any]:
         return error_report(path, DocscanError(code, detail), self.config.lang).to_dict()
+
+
+def _children(pid: int) -> list[Any]:
+    import psutil
+
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return []
 
 
 def _rss_mb(pid: int) -> float:

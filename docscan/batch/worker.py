@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -104,8 +105,21 @@ def _test_hook(path: str, hooks: dict[str, str]) -> None:
             time.sleep(0.01)
 
 
+def _die_with_parent() -> None:
+    """Linux: be killed when the forkserver (which exits with the batch process) goes, e.g. after a SIGKILL."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def worker_main(conn: Any, config: Config, memory_mb: int, hooks: dict[str, str]) -> None:
     """Entry point of a worker process."""
+    _die_with_parent()
     # The parent handles Ctrl-C: workers finish the file in hand, then the parent tells them to exit.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # one worker per core: keep numeric libraries single-threaded
