@@ -2,6 +2,7 @@
 
     python corpora/stats.py            # tables
     python corpora/stats.py --check    # validate every line; exit 1 on any problem
+    python corpora/stats.py --readme   # rewrite the generated tables in corpora/README.md
 """
 
 from __future__ import annotations
@@ -91,6 +92,20 @@ def cross(title: str, rows: list[str], items: list[dict], row_of, cols: list[str
     return "\n".join(lines)
 
 
+HARD_WORDS = ["台账", "报送", "填报", "照片", "督查", "检查", "排名", "考核", "属地", "兜底", "会议", "传达",
+              "一票否决", "责任书", "问责", "打卡", "App", "工作群", "当天", "小时内"]
+
+
+def hard_negatives(items: list[dict]) -> str:
+    """How often burden trigger words occur in negatives, by kind (the hard negatives)."""
+    neg_kinds = KINDS[1:]
+    lines = ["| trigger word | positives | " + " | ".join(neg_kinds) + " |", "|---|" + "---:|" * (len(neg_kinds) + 1)]
+    for w in HARD_WORDS:
+        cnt = Counter(d["kind"] for d in items if w in d["text"])
+        lines.append(f"| {w} | {cnt['demand']} | " + " | ".join(str(cnt[k]) for k in neg_kinds) + " |")
+    return "\n".join(lines)
+
+
 def report(items: list[dict]) -> str:
     n = len(items)
     pos = [d for d in items if d["labels"]]
@@ -122,6 +137,8 @@ def report(items: list[dict]) -> str:
               ["simplified", "traditional", "noise"], total=n),
         "",
         table("number of labels (positives)", Counter(str(len(d["labels"])) for d in pos)),
+        "",
+        hard_negatives(items),
     ]
     return "\n".join(out)
 
@@ -137,6 +154,13 @@ def main(argv: list[str]) -> int:
             print(e)
         print(f"{len(items)} items, {len(errors)} problems")
         return 1 if errors else 0
+    if "--readme" in argv:  # refresh the generated block of README.md
+        readme = DATA.parent / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        begin = text.index("-->", text.index("<!-- stats:begin")) + 3
+        end = text.index("<!-- stats:end -->")
+        readme.write_text(text[:begin] + "\n" + report(items) + "\n" + text[end:], encoding="utf-8")
+        return 0
     print(report(items))
     return 0
 
