@@ -27,6 +27,7 @@ class Mention:
     is_object: bool = False  # preceded by 向/对/报/将… within the clause: a recipient or target
     is_agent: bool = False  # 由X负责
     collective: bool = False  # 各乡镇, 全体村干部
+    addressed: bool = False  # 对各乡镇…: the unit an action (inspection, scoring) is aimed at
 
 
 @functools.cache
@@ -71,7 +72,8 @@ def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) 
         is_agent = any(a in before[-4:] for a in agent_markers)
         is_object = not is_agent and any(m in before for m in obj_markers)
         collective = word.startswith(_COLLECTIVE) or before.endswith(_COLLECTIVE)
-        out.append(Mention(s, e, word, level, is_object, is_agent, collective))
+        addressed = "对" in before[-8:] or "到" in before[-4:]
+        out.append(Mention(s, e, word, level, is_object, is_agent, collective, addressed))
     return out
 
 

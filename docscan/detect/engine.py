@@ -109,6 +109,10 @@ class Engine:
                                      re.compile("(?:^|(?<=[，,。；;！？!?\n：:]))" + rx[1:])))
             else:
                 self.regexes.append(("pol", "critique", re.compile(rx)))
+        for rx in pm.get("prohibition_regex", []) or []:
+            pat = ("(?:^|(?<=[，,。；;！？!?\n：:]))" + rx[1:]) if rx.startswith("^") else rx
+            self.regexes.append(("pol", "prohibition", re.compile(pat)))
+        self.lead_rx = re.compile(pm["critique_lead_regex"]) if pm.get("critique_lead_regex") else None
         for rx in pm.get("narrative_regex", []) or []:
             self.regexes.append(("pol", "narrative", re.compile(rx)))
         if pm.get("deadline_limit_regex"):
@@ -238,9 +242,11 @@ class Engine:
                     subject_level=subj_t[1], subject_text=subj_t[0] if not inherited else None,
                     subject_addressee_form=collective, subject_inherited=inherited,
                     has_frequency="frequency" in markers, has_deadline="deadline" in markers,
-                    heading_like=heading_like,
+                    heading_like=heading_like, subject_agent=bool(subj is not None and subj.is_agent),
+                    targets_grassroots=any(m.is_object and m.level == "grassroots" for m in mentions),
                 ))
-            pols = classify_sentence(views, section_prior=section_prior, doc_prior=doc_prior)
+            lead = bool(self.lead_rx and self.lead_rx.match(stext))
+            pols = classify_sentence(views, section_prior=section_prior, doc_prior=doc_prior, lead_critique=lead)
             sent_infos: list[Any] = []
             sent_idx: list[int] = []
             for k, (cv, pol) in enumerate(zip(views, pols, strict=True)):
@@ -323,11 +329,13 @@ class Engine:
         rules.sort(key=lambda r: r.order)
         actor_level = cv.subject_level or "unknown"
         sent_levels = {m.level for m in mentions_all}
+        on_grassroots = any(m.addressed and m.level == "grassroots" for m in mentions_all)
         for r in rules:
             if pol.label not in r.polarity:
                 continue
-            if actor_level not in r.actor and not (
-                    actor_level == "upper" and "upper_with_target" in r.actor and "grassroots" in sent_levels):
+            if actor_level not in r.actor and not (actor_level == "upper" and (
+                    ("upper_with_target" in r.actor and "grassroots" in sent_levels)
+                    or ("upper_on_grassroots" in r.actor and on_grassroots))):
                 continue
             spans = [sp for name in r.lexicons for sp in by_label.get("lex:" + name, [])]
             spans += by_label.get("rule:" + r.id, [])
@@ -460,6 +468,12 @@ class Engine:
     def _merge(self, doc: Document, cands: list[_Cand], infos: list[Any], config: Config,
                vague_uppers_doc: list[str], reform_decl: bool) -> list[Finding]:
         lang = "en" if config.lang == "en" else "zh"
+        cats_in_sentence: dict[tuple[int, int], set[str]] = {}
+        for c in cands:
+            cats_in_sentence.setdefault(c.sentence, set()).add(c.rule.category)
+        cands = [c for c in cands if not (
+            c.rule.yield_categories and cats_in_sentence[c.sentence] & set(c.rule.yield_categories)
+            and (not c.rule.yield_terms or any(t in doc.text[c.start:c.end] for t in c.rule.yield_terms)))]
         by_cat: dict[str, list[_Cand]] = {}
         for c in cands:
             by_cat.setdefault(c.rule.category, []).append(c)

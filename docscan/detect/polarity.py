@@ -49,6 +49,8 @@ class ClauseView:
     has_frequency: bool = False
     has_deadline: bool = False
     heading_like: bool = False
+    subject_agent: bool = False  # 由X负责: an assignment
+    targets_grassroots: bool = False  # a grassroots unit in object position (对各乡镇开展督查)
 
 
 def _spans(cv: ClauseView, kind: str) -> list[tuple[int, int]]:
@@ -78,8 +80,8 @@ def decide_clause(cv: ClauseView) -> Polarity | None:
             continue
         if _overlaps((s, e), trig) and not (s <= min(t[0] for t in trig)):
             continue  # 取消评先评优资格: the marker is part of a burden trigger
-        if _overlaps((s, e), modal):
-            continue  # 不得分 (score rows) is a demand marker
+        if any(ms <= s < me for ms, me in modal):
+            continue  # 不得分 (score rows) is a demand marker that contains 不得
         if any(e <= es <= e + 8 for es, _ in enf_terms) or any(s < es < e + 8 for es, _ in enf_terms):
             enforcement = True  # 不得漏报、严禁弄虚作假: enforcement of a demand
             continue
@@ -105,25 +107,56 @@ def decide_clause(cv: ClauseView) -> Polarity | None:
     return None
 
 
-def _implicit(cv: ClauseView, doc_prior: str | None, sentence_narrative: bool) -> Polarity | None:
-    narrative = bool(_spans(cv, "narrative"))
-    if narrative or sentence_narrative:
+@dataclass(slots=True)
+class _SentenceFacts:
+    narrative: bool
+    triggers: bool
+    freq_or_deadline: bool
+    grassroots_collective: bool  # an explicit 各乡镇/全体村干部 subject
+    grassroots_subject: bool
+    scheduled: bool  # inspection/ranking/campaign triggers
+    grassroots_target: bool
+    agent: bool
+
+
+def _facts(clauses: list[ClauseView], own: list[Polarity | None]) -> _SentenceFacts:
+    lexes = {lab for c in clauses for _, _, lab in c.triggers}
+    explicit = [c for c in clauses if c.subject_level == "grassroots" and not c.subject_inherited]
+    return _SentenceFacts(
+        narrative=any(_spans(c, "narrative") for c in clauses) and not any(
+            p is not None and p.label == DEMAND for p in own),
+        triggers=bool(lexes),
+        freq_or_deadline=any(c.has_frequency or c.has_deadline for c in clauses),
+        grassroots_collective=any(c.subject_addressee_form for c in explicit),
+        grassroots_subject=bool(explicit),
+        scheduled=bool(lexes & SCHEDULED_LEXICONS),
+        grassroots_target=any(c.targets_grassroots for c in clauses),
+        agent=any(c.subject_agent for c in clauses),
+    )
+
+
+def _implicit(cv: ClauseView, doc_prior: str | None, sf: _SentenceFacts) -> Polarity | None:
+    if _spans(cv, "narrative") or sf.narrative:
         return None
-    lexes = {lab for _, _, lab in cv.triggers}
-    if cv.subject_level == "grassroots" and not cv.subject_inherited:
-        if cv.subject_addressee_form and cv.triggers:
+    if cv.heading_like:
+        return None
+    if sf.agent and sf.triggers:
+        return Polarity(DEMAND, 0.85, "assignment 由X负责")
+    if cv.subject_level == "grassroots" and sf.triggers:
+        if sf.grassroots_collective:
             return Polarity(DEMAND, 0.85, "addressee subject + duty")
-        if cv.triggers and (cv.has_frequency or cv.has_deadline):
+        if sf.grassroots_subject and sf.freq_or_deadline:
             return Polarity(DEMAND, 0.8, "grassroots subject + frequency/deadline")
-    if cv.subject_level == "upper" and cv.has_frequency and lexes & SCHEDULED_LEXICONS:
+    if cv.subject_level == "upper" and sf.scheduled and (sf.freq_or_deadline or sf.grassroots_target):
         return Polarity(DEMAND, 0.8, "scheduled upper-level inspection")
-    if cv.subject_level in (None, "grassroots") and not cv.heading_like and _imperative_start(cv):
+    if cv.subject_level in (None, "grassroots") and _imperative_start(cv):
         cert = 0.8 if doc_prior == DEMAND else 0.7
         return Polarity(DEMAND, cert, "subject-less imperative")
     return None
 
 
 _OPENERS = ("请", "并", "同时", "及时", "认真", "切实", "按时", "定期", "统一", "全面", "另", "再", "还", "于", "在")
+_PREPS = ("从", "对", "向", "把", "将", "按", "根据", "按照", "在", "于", "为")
 
 
 def _imperative_start(cv: ClauseView) -> bool:
@@ -138,7 +171,8 @@ def _imperative_start(cv: ClauseView) -> bool:
             offset += len(op)
             break
     head = cv.start + offset
-    if any(head <= s <= head + 1 for s, _, _ in cv.triggers):
+    window = 8 if (not cv.subject_text and text.startswith(_PREPS)) else 1
+    if any(head <= s <= head + window for s, _, _ in cv.triggers):
         return True
     return bool(cv.has_frequency or cv.has_deadline) and any(
         s <= head + 1 and head <= e for kind in ("frequency", "deadline") for s, e in _spans(cv, kind)
@@ -146,12 +180,13 @@ def _imperative_start(cv: ClauseView) -> bool:
 
 
 def classify_sentence(
-    clauses: list[ClauseView], *, section_prior: str | None = None, doc_prior: str | None = None
+    clauses: list[ClauseView], *, section_prior: str | None = None, doc_prior: str | None = None,
+    lead_critique: bool = False,
 ) -> list[Polarity]:
+    if lead_critique:  # 基层干部反映，… / 经查，…: the whole sentence reports
+        return [Polarity(CRITIQUE, 0.9, "reported speech / finding") for _ in clauses]
     own = [decide_clause(c) for c in clauses]
-    sentence_narrative = any(_spans(c, "narrative") for c in clauses) and not any(
-        p is not None and p.label == DEMAND for p in own
-    )
+    sf = _facts(clauses, own)
     out: list[Polarity] = []
     for i, cv in enumerate(clauses):
         p = own[i]
@@ -168,7 +203,7 @@ def classify_sentence(
         if p is None and (section_prior == CRITIQUE or doc_prior == CRITIQUE):
             p = Polarity(CRITIQUE, 0.7, "section/document prior")
         if p is None:
-            p = _implicit(cv, doc_prior, sentence_narrative)
+            p = _implicit(cv, doc_prior, sf)
         if p is None:
             later = next((q for q in own[i + 1:] if q is not None), None)
             if later is not None and later.label == DEMAND and not cv.heading_like:

@@ -45,13 +45,13 @@ from .lexicon import DATA, lexicons
 RULES_DIR = DATA / "rules"
 ID_RX = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 LEVELS = ("low", "medium", "high")
-ACTOR_LEVELS = ("grassroots", "upper", "other", "unknown", "upper_with_target")
+ACTOR_LEVELS = ("grassroots", "upper", "other", "unknown", "upper_with_target", "upper_on_grassroots")
 POLARITIES = ("demand", "prohibition", "critique", "neutral")
 ACTION_TYPES = ("report", "ledger", "trace", "meeting", "inspection_received", "app_activity", "certificate",
                 "campaign", "staffing", "pressure", "deadline", "duty", "training")
 CONTEXT_KEYS = {"polarity", "actor", "needs", "scope", "target", "max_deadline_days", "not_target"}
 RULE_KEYS = {"id", "category", "subkind", "confidence", "action_type", "triggers", "context", "exceptions",
-             "severity", "message", "suggestion", "provision", "examples", "description"}
+             "severity", "message", "suggestion", "provision", "examples", "description", "yield_to"}
 
 
 @dataclass(slots=True)
@@ -81,6 +81,8 @@ class Rule:
     provision: str | None
     examples: dict[str, list[Any]]
     source: str  # file it came from
+    yield_categories: tuple[str, ...] = ()  # drop this finding when one of these fires in the same sentence…
+    yield_terms: tuple[str, ...] = ()  # …and the flagged words contain one of these (会议记录 → meeting_overload)
     order: int = 0  # position in load order (ties: first rule wins)
     compiled: tuple[re.Pattern[str], ...] = field(default=(), repr=False)
 
@@ -236,6 +238,12 @@ def parse_rule(raw: Any, src: str, provisions: dict[str, Any], order: int) -> Ru
             raise _err(src, rid, "examples.should_flag", f"span {item['span']!r} is not in its text")
         flag_ex.append(item)
     noflag_ex = [str(t) for t in (ex.get("should_not_flag") or [])]
+    yt = raw.get("yield_to") or {}
+    if not isinstance(yt, dict) or set(yt) - {"categories", "terms"}:
+        raise _err(src, rid, "yield_to", "expected {categories: [...], terms: [...]}")
+    ycats = _strs(yt.get("categories"), src, rid, "yield_to.categories")
+    if any(c not in CATEGORIES for c in ycats):
+        raise _err(src, rid, "yield_to.categories", "unknown category")
     return Rule(
         id=rid, category=cat, subkind=str(subkind), confidence=float(conf), action_type=action,
         lexicons=lex, terms=terms, regex=rx, polarity=pol, actor=actor, needs=tuple(needs), scope=scope,
@@ -245,7 +253,7 @@ def parse_rule(raw: Any, src: str, provisions: dict[str, Any], order: int) -> Ru
         exc_sentence=_strs(exc.get("sentence"), src, rid, "exceptions.sentence"),
         severity_base=sev.get("base", "medium"), bumps=tuple(bumps), message=message, suggestion=suggestion,
         provision=prov, examples={"should_flag": flag_ex, "should_not_flag": noflag_ex}, source=src, order=order,
-        compiled=tuple(compiled),
+        compiled=tuple(compiled), yield_categories=ycats, yield_terms=_strs(yt.get("terms"), src, rid, "yield_to.terms"),
     )
 
 
