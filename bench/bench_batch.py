@@ -104,21 +104,25 @@ def measure(inputs: list[str], jobs: int, db: Path) -> dict:
         "rss_max": max((w.get("rss_peak_mb", 0.0) for w in ws), default=0.0),
         "warmup": max((w.get("warmup_s", 0.0) for w in ws), default=0.0),
         "parent_cpu": (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime),
+        "cpu_per_doc_ms": 1000 * batch.task_cpu_s / max(1, batch.progress.scanned),
     }
 
 
 def _table(title: str, rows: list[dict]) -> None:
     print(f"\n{title}")
     print(f"{'jobs':>4} {'docs':>6} {'errors':>6} {'pages':>6} {'wall s':>8} {'docs/s':>8} {'pages/s':>8} "
-          f"{'worker peak RSS MB':>19} {'warm-up s':>9} {'parent CPU s':>12}")
+          f"{'worker peak RSS MB':>19} {'warm-up s':>9} {'parent CPU s':>12} {'worker CPU ms/doc':>17}")
     for r in rows:
         print(f"{r['jobs']:>4} {r['docs']:>6} {r['errors']:>6} {r['pages']:>6} {r['seconds']:>8.1f} "
               f"{r['docs_s']:>8.1f} {r['pages_s']:>8.1f} {r['rss_max']:>19.0f} {r['warmup']:>9.1f} "
-              f"{r['parent_cpu']:>12.1f}")
+              f"{r['parent_cpu']:>12.1f} {r['cpu_per_doc_ms']:>17.1f}")
     by = {r["jobs"]: r for r in rows}
     if 1 in by and 2 in by:
         ratio = by[2]["docs_s"] / by[1]["docs_s"]
         print(f"scaling 2 vs 1 workers: {ratio:.2f}x (target >= 1.8x; the machine's 2 cores are shared)")
+        # what 2 busy cores would give from the CPU the workers really used (load from elsewhere excluded)
+        ideal = 2 * 1000 / by[2]["cpu_per_doc_ms"] if by[2]["cpu_per_doc_ms"] else 0.0
+        print(f"2 workers measured {by[2]['docs_s']:.1f} docs/s; CPU-bound ceiling on 2 free cores ~{ideal:.1f} docs/s")
     worst = max(r["rss_max"] for r in rows)
     print(f"peak worker RSS: {worst:.0f} MB (target <= 300 MB) {'OK' if worst <= 300 else 'OVER'}")
 

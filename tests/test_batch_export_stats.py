@@ -98,7 +98,7 @@ def test_stats_json_counts(db):
     assert s["rules"][0] == {"rule": "ledger.periodic_submission", "category": "ledger_demand", "count": 3}
     bins = {b["label"]: b["count"] for b in s["burden"]["reports_per_year"]["bins"]}
     assert bins["27–52"] == 1 and bins["1–4"] == 1 and s["burden"]["reports_per_year"]["unknown"] == 1
-    assert [w["path"] for w in s["worst"]] == ["a.txt", "b.docx", "c.txt"]
+    assert [w["path"] for w in s["worst"]] == ["a.txt", "b.docx"]  # documents without findings are not listed
     assert s["errors"] == [{"code": "pdf_corrupt", "count": 1, "example": "d.pdf"}]
 
 

@@ -45,17 +45,24 @@ class _Worker:
     conn: Any
     started: float
     ready: bool = False
-    task: tuple[int, str] | None = None
-    deadline: float = 0.0
+    retiring: bool = False  # told to exit after the files it holds
+    tasks: deque[tuple[int, str]] = field(default_factory=deque)  # sent, not yet done; the first one is running
+    deadline: float = 0.0  # of the running task
     info: dict[str, Any] = field(default_factory=dict)
 
 
 class WorkerPool:
-    """``imap_unordered(tasks)`` scans ``(task_id, path)`` pairs pulled lazily from ``tasks``."""
+    """``imap_unordered(tasks)`` scans ``(task_id, path)`` pairs pulled lazily from ``tasks``.
 
-    def __init__(self, config: Config, jobs: int, *, poll_s: float = 0.2) -> None:
+    Each worker holds up to ``depth`` files: the one it scans and the next, already in its pipe, so it never
+    waits for the parent to wake up between files (on a busy machine that wait was as long as a small file's
+    scan). The deadline of a queued file starts when the parent learns the one before it is done.
+    """
+
+    def __init__(self, config: Config, jobs: int, *, poll_s: float = 0.2, depth: int = 2) -> None:
         self.config = config
         self.jobs = max(1, jobs)
+        self.depth = max(1, depth)
         self.timeout_s = float(config.timeout_s) if config.timeout_s else 0.0
         self.memory_mb = int(config.memory_mb) if config.memory_mb else 0
         self.poll_s = poll_s
@@ -93,6 +100,12 @@ class WorkerPool:
         w.conn.close()
         self.workers.remove(w)
 
+    def _requeue(self, w: _Worker) -> None:
+        """Files queued behind a dead worker's current one go back to the front of the line."""
+        if not self.stopping:
+            self.pending.extendleft(reversed(w.tasks))
+        w.tasks.clear()
+
     def stop(self) -> None:
         """Stop handing out files; files in hand still finish (Ctrl-C)."""
         self.stopping = True
@@ -110,34 +123,37 @@ class WorkerPool:
         exhausted = False
         try:
             while True:
-                busy = sum(1 for w in self.workers if w.task is not None)
-                # pull only as many tasks as there are free places: the caller decides lazily (resume, Ctrl-C)
-                while not exhausted and not self.stopping and len(self.pending) < self.jobs - busy:
+                held = sum(len(w.tasks) for w in self.workers)
+                # pull only as many tasks as there are places: the caller decides lazily (resume, Ctrl-C)
+                while not exhausted and not self.stopping and len(self.pending) + held < self.depth * self.jobs:
                     nxt = next(tasks, None)
                     if nxt is None:
                         exhausted = True
                     else:
                         self.pending.append(nxt)
-                free = [w for w in self.workers if w.task is None]
-                for _ in range(min(self.jobs - len(self.workers), len(self.pending) - len(free))):
+                open_ = [w for w in self.workers if not w.retiring]
+                idle = sum(1 for w in open_ if not w.tasks)
+                for _ in range(min(self.jobs - len(open_), len(self.pending) - idle)):
                     self._spawn()
-                for w in free:
-                    if w.ready and self.pending:
-                        self._assign(w, self.pending.popleft())
-                if not self.pending and not any(w.task for w in self.workers) and (exhausted or self.stopping):
+                for level in range(self.depth):  # first one file to every worker, then the second
+                    for w in self.workers:
+                        if self.pending and w.ready and not w.retiring and len(w.tasks) == level:
+                            self._assign(w, self.pending.popleft())
+                if not self.pending and not any(w.tasks for w in self.workers) and (exhausted or self.stopping):
                     return
                 yield from self._step()
         finally:
             self.close(kill=True)
 
     def _assign(self, w: _Worker, task: tuple[int, str]) -> None:
-        w.task = task
-        w.deadline = time.monotonic() + self.timeout_s if self.timeout_s else float("inf")
+        if not w.tasks:
+            w.deadline = time.monotonic() + self.timeout_s if self.timeout_s else float("inf")
+        w.tasks.append(task)
         w.conn.send(task)
 
     def _step(self) -> Iterator[Completion]:
         now = time.monotonic()
-        deadlines = [w.deadline for w in self.workers if w.task is not None]
+        deadlines = [w.deadline for w in self.workers if w.tasks]
         deadlines += [w.started + WARMUP_TIMEOUT_S for w in self.workers if not w.ready]
         timeout = self.poll_s
         if deadlines:
@@ -177,56 +193,65 @@ class WorkerPool:
                 raise DocscanError(err.get("code", "internal"), err.get("message_en", "worker start-up failed"))
             elif kind == "done":
                 _, task_id, report, stats = msg
-                task = w.task
-                w.task = None
-                peak = float(stats.get("rss_peak_mb") or 0)
+                if not w.tasks or w.tasks[0][0] != task_id:
+                    continue  # cannot happen: one pipe, files done in the order sent
+                w.tasks.popleft()
+                if w.tasks:  # the next file has started
+                    w.deadline = time.monotonic() + self.timeout_s if self.timeout_s else float("inf")
                 ws = self.worker_stats.setdefault(w.proc.pid, {})
-                ws["rss_peak_mb"] = max(ws.get("rss_peak_mb", 0.0), peak)
+                ws["rss_peak_mb"] = max(ws.get("rss_peak_mb", 0.0), float(stats.get("rss_peak_mb") or 0))
                 ws["files"] = ws.get("files", 0) + 1
-                if task is not None and task[0] == task_id:
-                    yield task_id, report, stats
-                if self.memory_mb and _rss_mb(w.proc.pid) > RECYCLE_FRACTION * self.memory_mb:
-                    self._retire(w)
+                yield task_id, report, stats
+                if (report.get("error") or {}).get("code") == "memory_limit":
+                    w.retiring = True  # the worker exits by itself after a MemoryError
+                elif not w.retiring and self.memory_mb and _rss_mb(w.proc.pid) > RECYCLE_FRACTION * self.memory_mb:
+                    # grown too big: finish what it holds, then exit; a fresh worker takes new files
+                    w.retiring = True
+                    with contextlib.suppress(OSError):
+                        w.conn.send(None)
         if w in self.workers and not w.proc.is_alive():
             yield from self._buried(w)
 
-    def _retire(self, w: _Worker) -> None:
-        with contextlib.suppress(OSError):
-            w.conn.send(None)
-        self._discard(w, kill=False)
-
     def _buried(self, w: _Worker) -> Iterator[Completion]:
         code = w.proc.exitcode
-        task = w.task
+        if w.retiring:  # exited as told (or after a MemoryError): what it still held goes to others
+            self._requeue(w)
+            self._discard(w, kill=True)
+            return
+        task = w.tasks.popleft() if w.tasks else None
+        self._requeue(w)
         self._discard(w, kill=True)
-        self.replaced += 1
         if task is None:
             if not w.ready:
                 self._start_failures += 1
                 if self._start_failures >= MAX_START_FAILURES:
                     raise DocscanError("worker_crashed", f"workers die while starting (exit code {code})")
+            else:
+                self.replaced += 1
             return
+        self.replaced += 1
         how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         # SIGKILL we did not send: almost always the kernel's out-of-memory killer
         err = "memory_limit" if code == -9 else "worker_crashed"
         yield task[0], self._error(task[1], err, f"{task[1]} ({how})"), {}
 
+    def _kill_running(self, w: _Worker, code: str, detail: str, stats: dict[str, Any]) -> Completion:
+        task = w.tasks.popleft()
+        self._requeue(w)
+        self._discard(w, kill=True)
+        self.replaced += 1
+        return task[0], self._error(task[1], code, f"{task[1]} {detail}"), stats
+
     def _watchdog(self) -> Iterator[Completion]:
         now = time.monotonic()
         for w in list(self.workers):
-            if w.task is not None and now >= w.deadline:
-                task = w.task
-                self._discard(w, kill=True)
-                self.replaced += 1
-                yield task[0], self._error(task[1], "timeout", f"{task[1]} (> {self.timeout_s:g} s)"), {}
-            elif w.task is not None and self.memory_mb:
+            if w.tasks and now >= w.deadline:
+                yield self._kill_running(w, "timeout", f"(> {self.timeout_s:g} s)", {})
+            elif w.tasks and self.memory_mb:
                 rss = _rss_mb(w.proc.pid)
                 if rss > self.memory_mb:
-                    task = w.task
-                    self._discard(w, kill=True)
-                    self.replaced += 1
-                    msg = f"{task[1]} ({rss:.0f} MB > {self.memory_mb} MB)"
-                    yield task[0], self._error(task[1], "memory_limit", msg), {"rss_peak_mb": rss}
+                    yield self._kill_running(w, "memory_limit", f"({rss:.0f} MB > {self.memory_mb} MB)",
+                                             {"rss_peak_mb": rss})
             elif not w.ready and now >= w.started + WARMUP_TIMEOUT_S:
                 self._discard(w, kill=True)
                 raise DocscanError("worker_crashed", f"worker start-up took longer than {WARMUP_TIMEOUT_S:g} s")

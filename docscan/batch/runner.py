@@ -84,6 +84,7 @@ class Batch:
         self.progress = Progress(len(self.inputs), enabled=progress)
         self.interrupted = False
         self.engine: Any = None
+        self.task_cpu_s = 0.0  # CPU the workers spent on the scanned files (bench)
 
     def _make_engine(self, n_files: int) -> Any:
         if self.engine_name == "dask":
@@ -187,6 +188,7 @@ class Batch:
                 doc_id = store.put(report, sha256=shas.get(idx), pipeline_version=pv, path=path,
                                    seconds=stats.get("seconds"))
             ready[idx] = report
+            self.task_cpu_s += float(stats.get("cpu_s") or 0.0)
             if shas.get(idx) is not None:
                 finished[idx] = (doc_id, report)
             self.progress.advance(report)

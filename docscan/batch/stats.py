@@ -92,8 +92,9 @@ def _compute(con: sqlite3.Connection, top: int) -> dict[str, Any]:
                        "ORDER BY count DESC, rule LIMIT ?", (top,))
     severity = _rows(con, "SELECT severity, count(*) AS count FROM findings GROUP BY severity ORDER BY count DESC")
     burden = {key: _histogram(con, key) for key in ("reports_per_year", "inspections_per_year")}
-    worst = _rows(con, "SELECT path, title, issuer, date, score, n_findings FROM documents WHERE status = 'ok' "
-                       "ORDER BY score DESC, n_findings DESC, path LIMIT ?", (top,))
+    worst = _rows(con, "SELECT path, title, issuer, date, score, n_findings FROM documents "
+                       "WHERE status = 'ok' AND n_findings > 0 ORDER BY score DESC, n_findings DESC, path LIMIT ?",
+                  (top,))
     errors = _rows(con, "SELECT e.code, count(*) AS count, min(d.path) AS example FROM errors e "
                         "JOIN documents d ON d.id = e.document_id GROUP BY e.code ORDER BY count DESC, e.code")
     versions = [r[0] for r in q("SELECT DISTINCT pipeline_version FROM documents ORDER BY 1")]

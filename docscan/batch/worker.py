@@ -63,9 +63,10 @@ def scan_to_dict(path: str, config: Config) -> dict[str, Any]:
 
 def scan_task(path: str, config: Config) -> tuple[dict[str, Any], dict[str, Any]]:
     """:func:`scan_to_dict` plus timing and this process's peak RSS (what Dask workers run)."""
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     report = scan_to_dict(path, config)
-    return report, {"seconds": time.perf_counter() - t, "rss_peak_mb": peak_rss_mb(), "pid": os.getpid()}
+    return report, {"seconds": time.perf_counter() - t, "cpu_s": time.process_time() - c,
+                    "rss_peak_mb": peak_rss_mb(), "pid": os.getpid()}
 
 
 def peak_rss_mb() -> float:
