@@ -109,3 +109,15 @@ def test_cli_jsonl_streams_in_order_and_rerun_reuses(tmp_path):
     assert jsonl(res2.stdout) == lines
     assert "0 scanned" in res2.stderr  # summary line: nothing redone
     assert len(db_rows(db)) == 7
+
+
+def test_one_worker_files_queued_behind_a_killed_or_crashed_worker_are_not_lost(tmp_path, monkeypatch):
+    paths = [str(p) for p in make_archive(tmp_path, 5, bad=False)]
+    monkeypatch.setenv("DOCSCAN_TEST_HANG", "doc000.txt")
+    monkeypatch.setenv("DOCSCAN_TEST_CRASH", "doc003.txt")
+    batch = Batch(paths, Config(timeout_s=2), jobs=1)
+    reports = list(batch.reports())
+    assert [r.source["path"] for r in reports] == paths
+    assert [(r.error or {}).get("code") for r in reports] == ["timeout", None, None, "worker_crashed", None]
+    assert "signal 11" in reports[3].error["message_en"]
+    assert batch.engine.replaced == 2

@@ -11,8 +11,9 @@ Time and memory limits are enforced by the parent (it kills the process); the wo
 limit as a backstop against allocations faster than the parent's RSS polling, and turns a ``MemoryError`` into
 the ``memory_limit`` error code.
 
-Test hooks (tiny on purpose, read only here): ``DOCSCAN_TEST_HANG`` / ``DOCSCAN_TEST_BLOAT`` hold comma-separated
-file names; a worker given such a file sleeps forever / allocates memory until it is killed.
+Test hooks (tiny on purpose, read only here): ``DOCSCAN_TEST_HANG`` / ``DOCSCAN_TEST_BLOAT`` /
+``DOCSCAN_TEST_CRASH`` hold comma-separated file names; a worker given such a file sleeps forever / allocates
+memory until it is killed / dies of SIGSEGV, as a crashing C extension would.
 ``DOCSCAN_TEST_SLOW=<seconds>`` adds that delay to every file (so tests can interrupt a batch part-way).
 The parent passes their values when it starts a worker (a forkserver child does not see later changes to the
 parent's environment).
@@ -32,7 +33,7 @@ from ..errors import DocscanError
 from ..report import error_report
 
 WARMUP_TEXT = "关于开展工作的通知\n各村（社区）：\n请于每周五前报送工作台账，县里每月检查一次。\n"
-HOOK_VARS = ("DOCSCAN_TEST_HANG", "DOCSCAN_TEST_BLOAT", "DOCSCAN_TEST_SLOW")
+HOOK_VARS = ("DOCSCAN_TEST_HANG", "DOCSCAN_TEST_BLOAT", "DOCSCAN_TEST_CRASH", "DOCSCAN_TEST_SLOW")
 MB = 1024 * 1024
 
 
@@ -99,6 +100,8 @@ def _test_hook(path: str, hooks: dict[str, str]) -> None:
     if name in (hooks.get("DOCSCAN_TEST_HANG") or "").split(","):
         while True:
             time.sleep(3600)
+    if name in (hooks.get("DOCSCAN_TEST_CRASH") or "").split(","):
+        os.kill(os.getpid(), signal.SIGSEGV)
     if name in (hooks.get("DOCSCAN_TEST_BLOAT") or "").split(","):
         hog = []
         while True:  # touch every page so RSS really grows
