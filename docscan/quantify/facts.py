@@ -1,0 +1,403 @@
+"""Clause facts shared by burden, duties, 准入 and regulation checks.
+
+One pass over the document: one Aho-Corasick automaton over the counting vocabulary (``data/burden.yaml``),
+the actor terms and the polarity markers of the detection helper's data; ``parse_frequency``/``parse_deadline``
+once over the whole text. Each clause of ``doc.sentences`` gets its polarity, actor and level from the
+detection ``ClauseInfo`` that covers it; a clause detection did not report (no trigger of a rule pack yet, e.g.
+a scheduled inspection) gets a conservative fallback: prohibition/critique markers win, else a modal, a
+frequency/deadline or a score row makes it a demand. Why a fallback at all: burden counting must not depend on
+which rule packs happen to be loaded.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..document import Document
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+_GRASS_VILLAGE = ("村", "社区", "网格", "居委", "楼栋", "联户", "护林员", "信息员", "第一书记", "居（")
+_GRASS_TOWN = ("乡镇", "镇", "乡", "街道", "苏木", "镇街")
+
+
+@functools.cache
+def vocab() -> dict[str, Any]:
+    import yaml
+
+    from ..errors import DocscanError
+
+    p = DATA / "burden.yaml"
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:  # pragma: no cover - shipped file
+        raise DocscanError("bad_rules", f"{p.name}: {e}") from e
+    return data
+
+
+@dataclass(slots=True)
+class Clause:
+    idx: int
+    start: int
+    end: int
+    sent: int
+    text: str
+    polarity: str = "neutral"
+    actor: str | None = None
+    actor_level: str | None = None  # upper | grassroots | other | None
+    target: str | None = None  # township | village | both (grassroots only)
+    info: Any = None  # detection ClauseInfo
+    hits: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    freqs: list[dict[str, Any]] = field(default_factory=list)
+    deadlines: list[dict[str, Any]] = field(default_factory=list)
+    mentions: list[Any] = field(default_factory=list)
+
+    def has(self, kind: str) -> bool:
+        return bool(self.hits.get(kind))
+
+    def terms(self, kind: str) -> list[str]:
+        return [t for _, _, t in self.hits.get(kind, [])]
+
+
+@dataclass(slots=True)
+class Sent:
+    start: int
+    end: int
+    clauses: list[int]
+
+
+@dataclass(slots=True)
+class Facts:
+    doc: Document
+    text: str
+    clauses: list[Clause]
+    sents: list[Sent]
+    issued: date | None
+    year: int
+    addressee_level: str | None
+    addressee_target: str | None
+    ranges: list[dict[str, Any]]  # date ranges in the text: {start, end, from, to, sent}
+    named: list[tuple[int, int, int]]  # named windows: (start, end, window index)
+
+    def sentence_text(self, si: int) -> str:
+        s = self.sents[si]
+        return self.text[s.start:s.end]
+
+    def clause_at(self, offset: int) -> Clause | None:
+        starts = [c.start for c in self.clauses]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and self.clauses[i].start <= offset < max(self.clauses[i].end, self.clauses[i].start + 1):
+            return self.clauses[i]
+        return None
+
+
+# ---- the automaton --------------------------------------------------------------------------------------------
+@functools.cache
+def _automaton() -> Any:
+    import ahocorasick
+
+    from ..detect.actors import term_levels
+    from ..detect.lexicon import polarity_markers
+
+    v = vocab()
+    pm = polarity_markers()
+    terms: dict[str, set[str]] = {}
+
+    def add(words: Any, kind: str) -> None:
+        for w in words or []:
+            w = str(w)
+            if w:
+                terms.setdefault(w, set()).add(kind)
+
+    for key in ("report_verbs", "app_words", "app_activity", "ledger_terms", "ledger_build", "trace_terms",
+                "trace_keep", "inspection_terms", "inspection_event_verbs", "inspection_exclude", "meeting_terms",
+                "meeting_attend", "days365_terms", "document_verbs", "document_nouns"):
+        add(v.get(key), key)
+    for sym, words in (v.get("multiplicity") or {}).items():
+        add(words, "mult:" + sym)
+    for kind, words in (v.get("materials") or {}).items():
+        add(words, "mat:" + kind)
+    for ev in v.get("evidence") or []:
+        add(ev.get("terms"), "ev:" + ev["name"])
+        add(ev.get("all_terms"), "evall:" + ev["name"])
+    for kind, spec in (v.get("pressure") or {}).items():
+        add(spec.get("terms"), "press:" + kind)
+    for i, w in enumerate(v.get("windows") or []):
+        add(w.get("words"), f"win:{i}")
+    for kind in ("prohibition", "critique", "pivots", "enforcement", "demand_strong", "quota"):
+        add(pm.get(kind), "pol:" + kind)
+    for t, level in term_levels().items():
+        add([t], "actor:" + level)
+    auto = ahocorasick.Automaton()
+    for t, kinds in terms.items():
+        auto.add_word(t, (len(t), tuple(sorted(kinds))))
+    auto.make_automaton()
+    return auto
+
+
+@functools.cache
+def _regexes() -> dict[str, Any]:
+    from ..detect.lexicon import polarity_markers
+
+    v = vocab()
+    pm = polarity_markers()
+    out = {
+        "report_regex": re.compile(v["report_regex"]),
+        "report_regime": re.compile(v["report_regime_regex"]),
+        "quota": re.compile(v["quota_regex"]),
+        "modal": re.compile("|".join(f"(?:{r})" for r in pm.get("demand_regex", []) or ["要"])),
+        "extra_upper": [re.compile(p) for p in v.get("extra_upper_patterns") or []],  # type: ignore[dict-item]
+        "critique": re.compile("|".join(f"(?:{r.lstrip('^')})" for r in pm.get("critique_regex", []) or ["存在问题"])),
+    }
+    return out
+
+
+_RANGE = re.compile(
+    r"(?:((?:19|20)[0-9]{2})年)?([0-9]{1,2})月(?:([0-9]{1,2})[日号])?\s*(?:至|到|—|－|-|~|～)\s*"
+    r"(?:((?:19|20)[0-9]{2})年)?(?:([0-9]{1,2})月)?([0-9]{1,2})?[日号]?(?:底|末)?"
+)
+
+
+def _date_ranges(text: str, year: int) -> list[dict[str, Any]]:
+    """X月X日至Y月Y日 / X月至Y月 / 2025年6月1日—9月30日 → calendar ranges (inclusive)."""
+    import calendar
+
+    out: list[dict[str, Any]] = []
+    for m in _RANGE.finditer(text):
+        y1 = int(m.group(1)) if m.group(1) else year
+        m1 = int(m.group(2))
+        d1 = int(m.group(3)) if m.group(3) else 1
+        y2 = int(m.group(4)) if m.group(4) else y1
+        m2s, d2s = m.group(5), m.group(6)
+        if m2s is None and d2s is None:
+            continue
+        if m2s is None:  # 6月1日至30日, or "6至9月"-like numbers without 月 are rejected by the regex
+            m2 = m1
+            d2 = int(d2s)
+        else:
+            m2 = int(m2s)
+            d2 = int(d2s) if d2s else calendar.monthrange(y2, m2)[1] if 1 <= m2 <= 12 else 0
+        try:
+            a = date(y1, m1, min(d1, calendar.monthrange(y1, m1)[1]))
+            b = date(y2, m2, min(d2, calendar.monthrange(y2, m2)[1]))
+        except (ValueError, calendar.IllegalMonthError):
+            continue
+        if b < a:
+            try:
+                b = date(y2 + 1, m2, b.day)
+            except ValueError:
+                continue
+        if (b - a).days > 366:
+            continue
+        out.append({"start": m.start(), "end": m.end(), "text": m.group(0), "from": a, "to": b})
+    return out
+
+
+def target_of(actor: str | None) -> str | None:
+    """乡镇/街道 → township; 村/社区/网格员… → village; both named → both."""
+    if not actor:
+        return None
+    a = actor.replace("乡村振兴", "")
+    if "乡村两级" in a or "镇村" in a:
+        return "both"
+    village = any(k in a for k in _GRASS_VILLAGE)
+    town = any(k in a for k in _GRASS_TOWN if k != "乡") or "各乡" in a or "乡（" in a
+    if village and town:
+        return "both"
+    return "village" if village else "township"
+
+
+def build(doc: Document, detection: Any) -> Facts:
+    from ..detect.actors import find_mentions, level_of
+    from ..detect.frequency import parse_deadline, parse_frequency
+
+    text = doc.text
+    issued = _iso(doc.metadata.date)
+    year = issued.year if issued else _year_in(doc.metadata.title or "") or 2025
+    # hits of the automaton
+    raw_hits: list[tuple[int, int, str, str]] = []
+    for end_idx, (n, kinds) in _automaton().iter(text):
+        s = end_idx - n + 1
+        for k in kinds:
+            raw_hits.append((s, end_idx + 1, k, text[s:end_idx + 1]))
+    rx = _regexes()
+    for m in rx["report_regex"].finditer(text):
+        raw_hits.append((m.start(), m.end(), "report_verbs", m.group(0)))
+    for m in rx["report_regime"].finditer(text):
+        raw_hits.append((m.start(), m.end(), "report_regime", m.group(0)))
+    freqs = parse_frequency(text)
+    deadlines = parse_deadline(text, issued)
+
+    # clauses in document order
+    clauses: list[Clause] = []
+    sents: list[Sent] = []
+    for sent in doc.sentences:
+        ids: list[int] = []
+        for cs, ce in sent.clauses or [(sent.start, sent.end)]:
+            if ce <= cs:
+                continue
+            ids.append(len(clauses))
+            clauses.append(Clause(len(clauses), cs, ce, len(sents), text[cs:ce]))
+        if ids:
+            sents.append(Sent(sent.start, sent.end, ids))
+    starts = [c.start for c in clauses]
+
+    def at(off: int) -> Clause | None:
+        i = bisect.bisect_right(starts, off) - 1
+        return clauses[i] if i >= 0 and off < clauses[i].end else None
+
+    for s, e, k, t in raw_hits:
+        c = at(s)
+        if c is not None:
+            c.hits.setdefault(k, []).append((s, e, t))
+    for f in freqs:
+        c = at(f["start"])
+        if c is not None:
+            c.freqs.append(f)
+    for d in deadlines:
+        c = at(d["start"])
+        if c is not None:
+            c.deadlines.append(d)
+
+    # detection infos by overlap
+    infos = sorted(getattr(detection, "clauses", None) or [], key=lambda i: i.start)
+    istarts = [i.start for i in infos]
+    for c in clauses:
+        j = bisect.bisect_left(istarts, c.start - 300)
+        best, best_ov = None, 0
+        while j < len(infos) and infos[j].start < c.end:
+            ov = min(c.end, infos[j].end) - max(c.start, infos[j].start)
+            if ov > best_ov:
+                best, best_ov = infos[j], ov
+            j += 1
+        c.info = best
+
+    addressees = doc.metadata.addressees or []
+    levels = [level_of(a) for a in addressees]
+    addr_level = "grassroots" if "grassroots" in levels else ("upper" if "upper" in levels else None)
+    addr_text = "、".join(a for a, lv in zip(addressees, levels, strict=False) if lv == "grassroots") or None
+    addr_target = target_of(addr_text) if addr_level == "grassroots" else None
+
+    # polarity and actor per clause
+    for st in sents:
+        prev_pol: str | None = None
+        prev_actor: tuple[str | None, str | None] = (None, None)
+        stext = text[st.start:st.end]
+        sent_modal = bool(rx["modal"].search(stext))
+        sent_critique = bool(rx["critique"].search(stext))
+        for ci in st.clauses:
+            c = clauses[ci]
+            term_hits = [(s, e, k[6:]) for k, hs in c.hits.items() if k.startswith("actor:") for s, e, _ in hs]
+            c.mentions = find_mentions(c.text, c.start, term_hits)
+            _extra_upper(c)
+            subj = _leading_subject(c)
+            info = c.info
+            if info is not None and info.polarity:
+                c.polarity = info.polarity
+                if c.polarity == "neutral" and _scheduled_upper(c, subj):
+                    c.polarity = "demand"  # domain A.0.1 4c: 县专项办每月暗访一次 is a demand on the receiver
+            else:
+                c.polarity = _fallback_polarity(c, prev_pol, sent_modal, sent_critique)
+            if subj is not None:
+                c.actor, c.actor_level = subj.text, subj.level
+                prev_actor = (subj.text, subj.level)
+            elif prev_actor[1] is not None:
+                c.actor, c.actor_level = prev_actor
+            elif info is not None and info.actor_level:
+                c.actor, c.actor_level = info.actor, info.actor_level
+                prev_actor = (c.actor, c.actor_level)
+            elif addr_level == "grassroots":
+                c.actor, c.actor_level = addr_text, "grassroots"
+            if c.actor_level == "grassroots":
+                c.target = target_of(c.actor) or addr_target or "township"
+            prev_pol = c.polarity
+    ranges = _date_ranges(text, year)
+    sstarts = [s.start for s in sents]
+    for r in ranges:
+        r["sent"] = max(0, bisect.bisect_right(sstarts, r["start"]) - 1)
+    named: list[tuple[int, int, int]] = []
+    for s, e, k, _t in raw_hits:
+        if k.startswith("win:"):
+            named.append((s, e, int(k[4:])))
+    named.sort()
+    return Facts(doc, text, clauses, sents, issued, year, addr_level, addr_target, ranges, named)
+
+
+_LEAD = re.compile(r"^[\s|（(一二三四五六七八九十0-9）)、.．]*(?:请|由|并|并由|同时|另外|此外|其中|对此)?")
+_NARRATIVE = ("了", "去年", "以往", "曾", "已经", "先后")
+
+
+def _leading_subject(c: Clause) -> Any:
+    """The clause's own subject: an actor mention at the head of the clause (after 请/由/heading numbers), not
+    in object position. A name inside a noun (禁烧网格责任台账) or after a verb is not the subject."""
+    head = _LEAD.match(c.text)
+    lead = head.end() if head else 0
+    for m in c.mentions:
+        if m.is_object:
+            continue
+        if m.start - c.start <= lead + 1 or m.is_agent:
+            return m
+    return None
+
+
+def _extra_upper(c: Clause) -> None:
+    from ..detect.actors import Mention
+
+    head = _LEAD.match(c.text)
+    body = c.text[head.end():] if head else c.text
+    off = len(c.text) - len(body)
+    for rx in _regexes()["extra_upper"]:
+        for m in rx.finditer(body):
+            s, e = c.start + off + m.start(), c.start + off + m.end()
+            if any(x.start < e and s < x.end for x in c.mentions):
+                continue
+            before = body[: m.start()]
+            is_object = any(before.endswith(k) for k in ("向", "对", "报", "给", "至", "送", "交"))
+            c.mentions.append(Mention(s, e, m.group(0), "upper", is_object=is_object))
+    c.mentions.sort(key=lambda x: x.start)
+
+
+def _scheduled_upper(c: Clause, subj: Any) -> bool:
+    if subj is None or subj.level != "upper" or not c.has("inspection_terms") or c.has("inspection_exclude"):
+        return False
+    if any(t in c.text for t in _NARRATIVE):
+        return False
+    return bool(c.freqs) or "一次" in c.text or c.has("inspection_event_verbs")
+
+
+def _fallback_polarity(c: Clause, prev: str | None, sent_modal: bool, sent_critique: bool) -> str:
+    """Conservative polarity for a clause the detection engine did not evaluate."""
+    pivots = c.terms("pol:pivots")
+    fresh = any(c.text.lstrip("，,").startswith(p) for p in pivots)
+    prohib = [(s, t) for s, _, t in c.hits.get("pol:prohibition", [])]
+    enforcement = c.has("pol:enforcement")
+    if prohib and not (enforcement and all(t in ("不得", "严禁", "杜绝", "防止", "避免") for _, t in prohib)):
+        return "prohibition"
+    if prev in ("prohibition", "critique") and not fresh:
+        return prev
+    if c.has("pol:critique") or sent_critique:
+        return "critique"
+    if sent_modal or c.has("pol:demand_strong") or c.has("pol:quota") or c.freqs or c.deadlines:
+        return "demand"
+    if "|" in c.text and re.search(r"扣[0-9一二三四五六七八九十半.]{1,4}分|不得分", c.text):
+        return "demand"
+    return prev or "neutral"
+
+
+def _iso(s: str | None) -> date | None:
+    if not s:
+        return None
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        return None
+
+
+def _year_in(s: str) -> int | None:
+    m = re.search(r"(20[0-9]{2})年", s)
+    return int(m.group(1)) if m else None
