@@ -4,6 +4,8 @@
 
 Prints docs/s, pages/s, the 2-vs-1 worker scaling ratio (target ≥ 1.8×) and the peak RSS of each worker
 (target ≤ 300 MB). Wall time includes worker start-up, hashing and the SQLite writes: what a user waits for.
+"busy" is the share of the run the workers spent inside files (the pool's own overhead shows as less than
+100 %); "CPU got" is the CPU they received meanwhile (less than 100 % means other load on the machine).
 The archive is generated in a temporary directory from the sentences of ``examples/*.txt`` (never committed);
 with ``/work/shared/corpora/real`` present (or ``--real DIR``) it is also scanned, for figures on real text.
 """
@@ -105,17 +107,21 @@ def measure(inputs: list[str], jobs: int, db: Path) -> dict:
         "warmup": max((w.get("warmup_s", 0.0) for w in ws), default=0.0),
         "parent_cpu": (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime),
         "cpu_per_doc_ms": 1000 * batch.task_cpu_s / max(1, batch.progress.scanned),
+        # share of the run the workers spent inside files, and the CPU they got meanwhile (< 100 %: other load)
+        "busy": batch.task_wall_s / (jobs * dt) if dt else 0.0,
+        "cpu_share": batch.task_cpu_s / batch.task_wall_s if batch.task_wall_s else 0.0,
     }
 
 
 def _table(title: str, rows: list[dict]) -> None:
     print(f"\n{title}")
     print(f"{'jobs':>4} {'docs':>6} {'errors':>6} {'pages':>6} {'wall s':>8} {'docs/s':>8} {'pages/s':>8} "
-          f"{'worker peak RSS MB':>19} {'warm-up s':>9} {'parent CPU s':>12} {'worker CPU ms/doc':>17}")
+          f"{'worker peak RSS MB':>19} {'warm-up s':>9} {'parent CPU s':>12} {'worker CPU ms/doc':>17} "
+          f"{'busy':>5} {'CPU got':>7}")
     for r in rows:
         print(f"{r['jobs']:>4} {r['docs']:>6} {r['errors']:>6} {r['pages']:>6} {r['seconds']:>8.1f} "
               f"{r['docs_s']:>8.1f} {r['pages_s']:>8.1f} {r['rss_max']:>19.0f} {r['warmup']:>9.1f} "
-              f"{r['parent_cpu']:>12.1f} {r['cpu_per_doc_ms']:>17.1f}")
+              f"{r['parent_cpu']:>12.1f} {r['cpu_per_doc_ms']:>17.1f} {r['busy']:>5.0%} {r['cpu_share']:>7.0%}")
     by = {r["jobs"]: r for r in rows}
     if 1 in by and 2 in by:
         ratio = by[2]["docs_s"] / by[1]["docs_s"]

@@ -85,6 +85,7 @@ class Batch:
         self.interrupted = False
         self.engine: Any = None
         self.task_cpu_s = 0.0  # CPU the workers spent on the scanned files (bench)
+        self.task_wall_s = 0.0  # wall time inside the workers for them
 
     def _make_engine(self, n_files: int) -> Any:
         if self.engine_name == "dask":
@@ -189,6 +190,7 @@ class Batch:
                                    seconds=stats.get("seconds"))
             ready[idx] = report
             self.task_cpu_s += float(stats.get("cpu_s") or 0.0)
+            self.task_wall_s += float(stats.get("seconds") or 0.0)
             if shas.get(idx) is not None:
                 finished[idx] = (doc_id, report)
             self.progress.advance(report)
