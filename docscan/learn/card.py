@@ -45,11 +45,13 @@ def write_card(out: Path, meta: dict[str, Any], metrics: dict[str, Any], checked
         format_table(metrics["splits"]),
         "",
         "## Fusion thresholds (tuned on dev)",
-        f"weak-rule confidence below {meta.get('weak_conf')} counts as weak; agree ≥ {meta.get('agree')}.",
+        f"A rule finding is weak when flagged so or its confidence < weak_conf (1.01: any finding of the category);"
+        f" rule and model agree when p ≥ {meta.get('agree')}.",
         "",
-        "| category | model alone | model-only finding (high) | veto weak rule (low) |",
-        "|---|---|---|---|",
-        *[f"| {c} | {v.get('model')} | {v.get('high')} | {v.get('low')} |" for c, v in th.items()],
+        "| category | model alone | model-only finding (high) | veto weak rule (low) | weak_conf |",
+        "|---|---|---|---|---|",
+        *[f"| {c} | {v.get('model')} | {v.get('high')} | {v.get('low')} | {v.get('weak_conf')} |"
+          for c, v in th.items()],
         "",
         "## Limits",
         "- The corpus is synthetic and small; real documents are longer, noisier and more varied. Expect lower",

@@ -33,9 +33,9 @@ class Cases:
     rule_any: np.ndarray | None = None  # (S, C): any rule finding
     y: np.ndarray = field(default_factory=lambda: np.zeros((0, len(CATS)), dtype=bool))
 
-    def rule_masks(self, weak_conf: float) -> tuple[np.ndarray, np.ndarray]:
+    def rule_masks(self, weak_conf: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
         assert self.rule_conf is not None and self.rule_any is not None
-        strong = self.rule_conf >= max(weak_conf, 0.0)
+        strong = self.rule_conf >= np.maximum(weak_conf, 0.0)
         return strong, self.rule_any & ~strong
 
     def item_max(self, sent_values: np.ndarray) -> np.ndarray:
@@ -104,7 +104,8 @@ def predictions(cases: Cases, probs: np.ndarray | None, meta: dict[str, Any] | N
         return cases.item_max(probs >= t)
     high = np.array([th.get(c, {}).get("high", 1.01) for c in CATS])
     low = np.array([th.get(c, {}).get("low", 0.0) for c in CATS])
-    strong, weak = cases.rule_masks(float(meta.get("weak_conf", 0.0)))
+    wc = float(meta.get("weak_conf", 0.0))
+    strong, weak = cases.rule_masks(np.array([th.get(c, {}).get("weak_conf", wc) for c in CATS]))
     return cases.item_max(decide(strong, weak, probs, high, low))
 
 

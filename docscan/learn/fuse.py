@@ -4,7 +4,7 @@ For every sentence s and category c, with the model's calibrated probability p =
 
 - rule and model agree (p ≥ ``agree``) → keep the rule finding, confidence raised, ``source="rule+model"``;
 - rule only → keep it, unless the model strongly disagrees (p < ``low[c]``) AND the rule finding is weak
-  (flag ``weak`` or confidence < ``weak_conf``);
+  (flag ``weak`` or confidence < ``weak_conf[c]``);
 - model only (p ≥ ``high[c]``) → a finding with ``source="model"`` spanning the best-scoring clause, whose
   message says there is no rule explanation.
 
@@ -38,6 +38,7 @@ SUGGEST = {
 
 
 def is_weak(f: Finding, weak_conf: float) -> bool:
+    """Flagged weak by its rule, or less confident than the category's tuned cut-off."""
     return "weak" in (f.flags or []) or float(f.confidence) < weak_conf
 
 
@@ -100,7 +101,7 @@ def apply(doc: Document, detection: Any, probs: np.ndarray, model: Any, config: 
             kept.append(f)
             continue
         p = float(probs[s, c])
-        if is_weak(f, weak_conf) and p < low[c]:
+        if is_weak(f, float(np.broadcast_to(weak_conf, (len(CATS),))[c])) and p < low[c]:
             continue  # the model strongly disagrees with a weak rule
         has_rule[s, c] = True
         if p >= agree:

@@ -36,7 +36,8 @@ class Model:
         th = meta.get("thresholds", {})
         self.high = np.array([th.get(c, {}).get("high", 1.01) for c in CATS], dtype=float)
         self.low = np.array([th.get(c, {}).get("low", 0.0) for c in CATS], dtype=float)
-        self.weak_conf = float(meta.get("weak_conf", 0.0))
+        wc = float(meta.get("weak_conf", 0.0))
+        self.weak_conf = np.array([th.get(c, {}).get("weak_conf", wc) for c in CATS], dtype=float)
         self.agree = float(meta.get("agree", 0.5))
         self.id = meta.get("id") or path.name
 

@@ -7,7 +7,7 @@
    - spacy: ``textcat_multilabel`` (blank ``zh``, char tokens, BOW 1–3-grams) from
      ``docscan/data/spacy_textcat.cfg``; seeded.
 2. Thresholds tuned per category on dev (sentence-level, as a scan decides): model-alone threshold, and the
-   fusion pair (high: model-only finding; low: veto of a weak rule) plus the global ``weak_conf``.
+   fusion triple (high: model-only finding; low: veto of a weak rule; weak_conf: what counts as weak).
 3. Evaluation of rules / model / fusion on dev, test and the topic-held-out items → ``metrics.json``,
    ``MODEL_CARD.md``.
 """
@@ -119,50 +119,41 @@ def _f1(pred: np.ndarray, y: np.ndarray) -> float:
 
 HIGH_GRID = [*np.round(np.arange(0.30, 1.0, 0.01), 2).tolist(), 1.01]  # 1.01 = never model-only
 LOW_GRID = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3]
-WEAK_GRID = [0.0, 0.5, 0.6, 0.7, 0.8]
+# A rule finding is "weak" when flagged so or its confidence is below this (per category, tuned);
+# 1.01 = every finding of the category may be vetoed by a confident model.
+WEAK_GRID = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
 
 
 def tune_thresholds(dev: Cases, probs: np.ndarray, cats: list[str]) -> dict[str, Any]:
-    """Per category: the model-alone threshold and the fusion (high, low); global weak_conf. On dev only."""
+    """Per category, on dev only: the model-alone threshold, and the fusion triple (high: model-only finding;
+    low: veto of a weak rule; weak_conf: below it a rule finding counts as weak)."""
     th: dict[str, dict[str, float]] = {}
     y = dev.y
+    has_rules = dev.rule_any is not None
     for j, c in enumerate(CATS):
         if c not in cats:
-            th[c] = {"model": 1.01, "high": 1.01, "low": 0.0}
+            th[c] = {"model": 1.01, "high": 1.01, "low": 0.0, "weak_conf": 0.0}
             continue
         best = max((_f1(dev.item_max(probs[:, [j]] >= t)[:, 0], y[:, j]), -abs(t - 0.5), t)
-                    for t in np.round(np.arange(0.05, 0.99, 0.01), 2))
+                   for t in np.round(np.arange(0.05, 0.99, 0.01), 2))
         th[c] = {"model": float(best[2])}
-    best_total: tuple[float, float, dict[str, tuple[float, float]]] | None = None
-    has_rules = dev.rule_any is not None
-    for wc in WEAK_GRID if has_rules else [0.0]:
-        if has_rules:
-            strong, weak = dev.rule_masks(wc)
-        else:
-            strong = weak = np.zeros(probs.shape, dtype=bool)
-        chosen: dict[str, tuple[float, float]] = {}
-        total = 0.0
-        for j, c in enumerate(CATS):
-            if c not in cats:
-                chosen[c] = (1.01, 0.0)
-                total += _f1(dev.item_max(strong[:, [j]] | weak[:, [j]])[:, 0], y[:, j])
-                continue
-            cand = []
-            lows = LOW_GRID if weak[:, j].any() else [0.0]
+        cand = []
+        for wc in WEAK_GRID if has_rules else [0.0]:
+            if has_rules:
+                assert dev.rule_conf is not None and dev.rule_any is not None
+                strong = dev.rule_conf[:, [j]] >= wc
+                weak = dev.rule_any[:, [j]] & ~strong
+            else:
+                strong = weak = np.zeros((len(probs), 1), dtype=bool)
+            lows = LOW_GRID if weak.any() else [0.0]
             for hi in HIGH_GRID:
                 for lo in lows:
-                    d = decide(strong[:, [j]], weak[:, [j]], probs[:, [j]], np.array([hi]), np.array([lo]))
-                    # ties: prefer fewer model-only findings (higher hi), fewer vetoes (lower lo)
-                    cand.append((_f1(dev.item_max(d)[:, 0], y[:, j]), hi, -lo))
-            f, hi, nlo = max(cand)
-            chosen[c] = (hi, -nlo)
-            total += f
-        if best_total is None or total > best_total[0] + 1e-9:
-            best_total = (total, wc, chosen)
-    assert best_total is not None
-    for c, (hi, lo) in best_total[2].items():
-        th[c]["high"], th[c]["low"] = float(hi), float(lo)
-    return {"thresholds": th, "weak_conf": float(best_total[1])}
+                    d = decide(strong, weak, probs[:, [j]], np.array([hi]), np.array([lo]))
+                    # ties: prefer fewer model-only findings (higher hi), fewer vetoes (lower lo, lower wc)
+                    cand.append((round(_f1(dev.item_max(d)[:, 0], y[:, j]), 6), hi, -lo, -wc))
+        _f, hi, nlo, nwc = max(cand)
+        th[c].update({"high": float(hi), "low": float(-nlo), "weak_conf": float(-nwc)})
+    return {"thresholds": th}
 
 
 # -- the command -------------------------------------------------------------------------------------
