@@ -39,7 +39,7 @@ def test_train_writes_model_directory(trained):
         assert (trained / name).is_file(), name
     meta = json.loads((trained / "meta.json").read_text(encoding="utf-8"))
     assert meta["backend"] == "sklearn" and meta["seed"] == 7
-    assert set(meta["thresholds"]["ledger_demand"]) == {"model", "high", "low"}
+    assert set(meta["thresholds"]["ledger_demand"]) == {"model", "high", "low", "weak_conf"}
     card = (trained / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "not** grounds for sanctions" in card and "heldout" in card
     metrics = json.loads((trained / "metrics.json").read_text(encoding="utf-8"))
