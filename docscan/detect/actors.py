@@ -49,13 +49,24 @@ def term_levels() -> dict[str, str]:
     return out
 
 
+def global_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """The name patterns, anchored at clause starts instead of ``^``, for one pass over the whole text."""
+    out = []
+    for level, rx in _compiled()[0]:
+        p = rx.pattern
+        if p.startswith("^"):
+            p = "(?:^|(?<=[，,。；;！？!?\n：:]))" + p[1:]
+        out.append((level, re.compile(p)))
+    return out
+
+
 def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) -> list[Mention]:
-    """Actor mentions in one clause: ``term_hits`` are (abs_start, abs_end, level) from the automaton."""
-    pats, obj_markers, agent_markers, narrative = _compiled()
+    """Actor mentions in one clause: ``term_hits`` are (abs_start, abs_end, level) from the automaton and the
+    name patterns (:func:`global_patterns`)."""
+    _pats, obj_markers, agent_markers, narrative = _compiled()
+    if not term_hits:
+        return []
     cands: list[tuple[int, int, str]] = list(term_hits)
-    for level, rx in pats:
-        for m in rx.finditer(text):
-            cands.append((start + m.start(), start + m.end(), level))
     # longest first, then leftmost; drop overlaps
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     chosen: list[tuple[int, int, str]] = []

@@ -120,6 +120,8 @@ class Engine:
         for r in self.rules:
             for c in r.compiled:
                 self.regexes.append(("trig", "rule:" + r.id, c))
+        for level, rx in actors_mod.global_patterns():
+            self.regexes.append(("actor", level, rx))
         self.critique_headings = tuple(pm.get("critique_headings", []) or [])
         self.demand_headings = tuple(pm.get("demand_headings", []) or [])
         self.critique_genres = tuple(pm.get("critique_genres", []) or [])
@@ -129,6 +131,8 @@ class Engine:
         self.freq_min = sev.get("frequency_min", []) or []
         self.urgency = sev.get("urgency", []) or []
         self.buckets = sev.get("buckets", {"high": 4, "medium": 2})
+        self.sev_rx = [_alternation(f.get("terms") or []) for f in self.sev_features]
+        self.bump_rx = {id(b): _alternation(b["terms"]) for r in self.rules for b in r.bumps}
 
     # -- the scan ---------------------------------------------------------------------------------------------
     def run(self, doc: Document, config: Config) -> tuple[list[Finding], list[Any]]:
@@ -179,6 +183,8 @@ class Engine:
         issuer = doc.metadata.issuer
         reform_decl = any(k == "pol" and lab == "reform_boilerplate" for _, _, k, lab in hits)
 
+        self._block_starts = [b.start for b in doc.blocks]
+        self._feat_cache: dict[tuple[int, int], list[dict[str, Any]]] = {}
         infos: list[Any] = []
         cands: list[_Cand] = []
         vague_uppers_doc: list[str] = []
@@ -194,7 +200,7 @@ class Engine:
             if si not in hot:
                 continue
             section_prior = heading_priors.get(2) or heading_priors.get(1)
-            block = doc.block_at(s_start)
+            block = _block_at(doc, self._block_starts, s_start)
             heading_like = (is_heading and len(stext) <= 30) or (block is not None and block.kind in ("heading", "title"))
             views: list[ClauseView] = []
             mentions_all: list[actors_mod.Mention] = []
@@ -330,6 +336,7 @@ class Engine:
         actor_level = cv.subject_level or "unknown"
         sent_levels = {m.level for m in mentions_all}
         on_grassroots = any(m.addressed and m.level == "grassroots" for m in mentions_all)
+        requester: str | None = None
         for r in rules:
             if pol.label not in r.polarity:
                 continue
@@ -374,8 +381,9 @@ class Engine:
                     continue
             start, end = self._span(cv, spans + extra)
             points, flags, level = self._severity(r, cv, stext, info, sent_vague_uppers)
-            requester = _requester(mentions, cv, views, issuer)
-            ctx = {"actor": info.actor, "requester": requester, "freq": (info.frequency or {}).get("text", ""),
+            if requester is None:
+                requester = _requester(mentions, cv, views, issuer) or ""
+            ctx = {"actor": info.actor, "requester": requester or None, "freq": (info.frequency or {}).get("text", ""),
                    "upper_vague": "、".join(dict.fromkeys(sent_vague_uppers)),
                    "sentence_levels": sent_levels}
             if r.category in ("repeated_inspection",) and actor_level == "upper":
@@ -414,21 +422,26 @@ class Engine:
                   sent_vague_uppers: list[str]) -> tuple[int, list[str], str]:
         points = LEVEL_POINTS[r.severity_base]
         flags: list[str] = []
-        for feat in self.sev_features:
+        key = (cv.start, cv.end)
+        present = self._feat_cache.get(key)
+        if present is None:
+            present = []
+            for feat, rx in zip(self.sev_features, self.sev_rx, strict=True):
+                scope_text = stext if feat.get("scope") == "sentence" else cv.text
+                all_terms = feat.get("all_terms") or []
+                if (rx is not None and rx.search(scope_text)) or (
+                        all_terms and all(t in scope_text for t in all_terms)):
+                    present.append(feat)
+            self._feat_cache[key] = present
+        for feat in present:
             cats = feat.get("categories")
             if cats and r.category not in cats:
                 continue
-            scope_text = stext if feat.get("scope") == "sentence" else cv.text
-            terms = feat.get("terms") or []
-            all_terms = feat.get("all_terms") or []
-            hit = (terms and any(t in scope_text for t in terms)) or (
-                all_terms and all(t in scope_text for t in all_terms))
-            if hit:
-                points += int(feat.get("add", 1))
-                if feat.get("flag"):
-                    flags.append(feat["flag"])
+            points += int(feat.get("add", 1))
+            if feat.get("flag"):
+                flags.append(feat["flag"])
         for b in r.bumps:
-            if any(t in cv.text or t in stext for t in b["terms"]):
+            if self.bump_rx[id(b)].search(stext):
                 points += int(b.get("add", 1))
                 if b.get("flag"):
                     flags.append(b["flag"])
@@ -514,7 +527,7 @@ class Engine:
                         g, key=lambda c: (-rank[c.severity], -c.confidence, c.rule.order)))),
                     source="rule", message=_fmt(best.rule.message[lang], ctx, lang),
                     suggestion=_fmt(best.rule.suggestion[lang], ctx, lang),
-                    reference=self._reference(best.rule, lang), page=doc.page_at(start),
+                    reference=self._reference(best.rule, lang), page=_page_at(doc, self._block_starts, start),
                     sentence_start=s0, sentence_end=s1, subkind=best.rule.subkind,
                     actor=ctx.get("actor"), requester=ctx.get("requester"),
                     frequency=info.frequency if info else None, deadline=info.deadline if info else None,
@@ -546,20 +559,41 @@ class Engine:
         return ref
 
 
+def _alternation(terms: list[str]) -> Any:
+    if not terms:
+        return None
+    return re.compile("|".join(re.escape(str(t)) for t in sorted(terms, key=len, reverse=True)))
+
+
+def _block_at(doc: Document, starts: list[int], offset: int) -> Any:
+    """Like Document.block_at, with the block starts computed once per run."""
+    i = bisect.bisect_right(starts, offset) - 1
+    if i < 0:
+        return None
+    b = doc.blocks[i]
+    return b if b.start <= offset < max(b.end, b.start + 1) else None
+
+
+def _page_at(doc: Document, starts: list[int], offset: int) -> int | None:
+    b = _block_at(doc, starts, offset)
+    return b.page if b else None
+
+
 def _fmt(template: str, ctx: dict[str, Any], lang: str) -> str:
     none = "unnamed" if lang == "en" else "未写明"
     vals = {k: (v if v else "") for k, v in ctx.items() if isinstance(v, str | type(None))}
     vals.setdefault("upper_vague", "")
     vals = {k: (v or none) for k, v in vals.items()}
 
-    class _D(dict):
-        def __missing__(self, key: str) -> str:
-            return ""
-
     try:
-        return template.format_map(_D(vals))
+        return template.format_map(_Blank(vals))
     except (ValueError, IndexError):
         return template
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def _need(alt: str, views: list[ClauseView], text: str) -> tuple[int, int] | None:

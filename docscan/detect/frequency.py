@@ -13,6 +13,7 @@ the input. Every pattern is a flat alternation without nested quantifiers: linea
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -95,17 +96,20 @@ def parse_frequency(text: str) -> list[dict[str, Any]]:
     news = [(m.start(), m.end()) for m in _NEWS.finditer(text)]
     order = {k: i for i, (k, _) in enumerate(_PATTERNS)}
     found.sort(key=lambda t: (order[t[2]], t[0]))
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)  # occupied characters: overlap checks stay linear
+    news_at = bytearray(len(text) + 1)
+    for ns, ne in news:
+        news_at[ns:ne] = b"\x01" * (ne - ns)
     out: list[dict[str, Any]] = []
     for s, e, kind, m in found:
-        if any(s < te and ts < e for ts, te in taken):
+        if any(taken[s:e]):
             continue
-        if kind == "report" and any(ns <= s and e <= ne for ns, ne in news):
+        if kind == "report" and all(news_at[s:e]):
             continue
         d = _freq_dict(kind, m, text)
         if d is None:
             continue
-        taken.append((s, e))
+        taken[s:e] = b"\x01" * (e - s)
         out.append(d)
     out.sort(key=lambda d: d["start"])
     return out
@@ -199,12 +203,12 @@ def parse_deadline(text: str, issued: date | None = None) -> list[dict[str, Any]
             if m.end() > m.start():
                 found.append((prio, m.start(), m.end(), kind, m))
     found.sort(key=lambda t: (t[0], t[1]))
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)
     out: list[dict[str, Any]] = []
     for _prio, s, e, kind, m in found:
-        if any(s < te and ts < e for ts, te in taken):
+        if any(taken[s:e]):
             continue
-        taken.append((s, e))
+        taken[s:e] = b"\x01" * (e - s)
         if kind == "start":
             continue  # 即日起 is when a duty starts, not a deadline
         out.append(_dl_dict(kind, m, issued))
@@ -278,6 +282,7 @@ def _resolve_date(m: re.Match[str], issued: date) -> date | None:
     return target
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_workday(d: date) -> bool:
     try:
         import chinese_calendar
@@ -287,6 +292,7 @@ def _is_workday(d: date) -> bool:
         return d.weekday() < 5
 
 
+@functools.lru_cache(maxsize=4096)
 def _count_workdays(start: date, end: date) -> int:
     """Working days after ``start`` up to and including ``end`` (bounded: at most ~2 years)."""
     n, d = 0, start

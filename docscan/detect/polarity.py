@@ -183,6 +183,8 @@ def classify_sentence(
     clauses: list[ClauseView], *, section_prior: str | None = None, doc_prior: str | None = None,
     lead_critique: bool = False,
 ) -> list[Polarity]:
+    if clauses and _spans(clauses[0], "critique_initial"):
+        lead_critique = True  # 有的村…/一些部门…: overrides weak imperatives in the rest of the sentence
     if lead_critique:  # 基层干部反映，… / 经查，…: the whole sentence reports
         return [Polarity(CRITIQUE, 0.9, "reported speech / finding") for _ in clauses]
     own = [decide_clause(c) for c in clauses]

@@ -1,0 +1,111 @@
+"""Scan speed vs bare jieba, side by side in one run (``python -m bench.bench_scan``).
+
+1. ~1 MB (UTF-8) of directive text: our example notice repeated with varied actors, numbers and frequencies.
+   Time ``docscan.scan(text=…)`` (rules only, the default path) and ``jieba.lcut`` of the same text; print the
+   ratio (target ≤ 1.5×).
+2. Cold start: ``docscan scan`` of a one-page file in a fresh process vs
+   ``python -c "import jieba; jieba.lcut('测试')"`` (target ≤ 1.2×); medians of a few runs.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "县关于开展农村人居环境整治工作的通知.txt"
+FALLBACK = (
+    "各村（社区）要建立人居环境整治台账，做到一户一档，每月底前将纸质版和电子版报镇农业服务中心备查。\n"
+    "请各乡镇（街道）于每周五12时前填报《人居环境整治进度周报表》，实行零报告制度，逾期未报的予以通报。\n"
+    "县专项办每月以“四不两直”方式暗访一次，第二季度组织“回头看”，对问题突出的乡镇挂牌督办。\n"
+    "县住建局加强业务指导，各乡镇（街道）落实属地责任，对辖区农村危房开展全面排查并兜底负责。\n"
+    "凡能从“一表通”平台共享获取的数据，县直各部门不得再要求乡镇重复填报。\n"
+)
+ACTORS = ["各村（社区）", "各乡镇（街道）", "网格员", "各镇", "全体村干部", "驻村工作队", "各社区", "村党组织"]
+FREQS = ["每周", "每月", "每日", "每季度", "每旬", "每半月", "每两个月", "每年"]
+
+
+def directive_text(target_bytes: int = 1_000_000, seed: int = 7) -> str:
+    base = EXAMPLE.read_text(encoding="utf-8") if EXAMPLE.exists() else FALLBACK
+    lines = [ln for ln in base.splitlines() if ln.strip()]
+    rng = random.Random(seed)
+    out: list[str] = []
+    size = 0
+    while size < target_bytes:
+        ln = rng.choice(lines)
+        for a in ("各村（社区）", "各乡镇（街道）", "网格员", "各乡镇"):
+            if a in ln:
+                ln = ln.replace(a, rng.choice(ACTORS), 1)
+                break
+        for f in ("每周", "每月", "每天"):
+            if f in ln:
+                ln = ln.replace(f, rng.choice(FREQS), 1)
+                break
+        ln = ln.replace("30分钟", f"{rng.randint(10, 90)}分钟").replace("200万元", f"{rng.randint(5, 500)}万元")
+        out.append(ln)
+        size += len(ln.encode("utf-8")) + 1
+    return "\n".join(out)
+
+
+def _best(fn, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def warm_ratio(text: str) -> dict[str, float]:
+    import jieba
+
+    import docscan
+    from docscan.config import Config
+
+    cfg = Config(use_model=False)
+    jieba.lcut("预热")
+    docscan.scan(text=text[:2000], config=cfg)
+    t_scan = _best(lambda: docscan.scan(text=text, config=cfg))
+    t_jieba = _best(lambda: jieba.lcut(text))
+    return {"chars": len(text), "scan_s": t_scan, "jieba_s": t_jieba, "ratio": t_scan / t_jieba}
+
+
+def cold_ratio(runs: int = 5) -> dict[str, float]:
+    exe = Path(sys.executable)
+    docscan_cli = exe.parent / "docscan"
+    base = EXAMPLE.read_text(encoding="utf-8") if EXAMPLE.exists() else FALLBACK
+    with tempfile.TemporaryDirectory() as d:
+        page = Path(d) / "page.txt"
+        page.write_text(base[:1500], encoding="utf-8")
+        scan_cmd = [str(docscan_cli), "scan", str(page), "--format", "json"] if docscan_cli.exists() else \
+            [str(exe), "-m", "docscan.cli", "scan", str(page), "--format", "json"]
+        jieba_cmd = [str(exe), "-c", "import jieba; jieba.lcut('测试')"]
+        ts, tj = [], []
+        for _ in range(runs):  # interleaved, so machine noise hits both
+            t = time.perf_counter()
+            subprocess.run(scan_cmd, capture_output=True, check=False)
+            ts.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            subprocess.run(jieba_cmd, capture_output=True, check=False)
+            tj.append(time.perf_counter() - t)
+    s, j = statistics.median(ts), statistics.median(tj)
+    return {"scan_cold_s": s, "jieba_cold_s": j, "ratio": s / j}
+
+
+def main() -> None:
+    text = directive_text()
+    w = warm_ratio(text)
+    print(f"bench_scan warm: {w['chars']} chars (~1 MB): docscan.scan {w['scan_s']:.2f}s, "
+          f"jieba.lcut {w['jieba_s']:.2f}s, ratio {w['ratio']:.2f}x (target <= 1.5x)")
+    c = cold_ratio()
+    print(f"bench_scan cold: docscan scan one page {c['scan_cold_s']:.2f}s, python -c 'import jieba; "
+          f"jieba.lcut(...)' {c['jieba_cold_s']:.2f}s, ratio {c['ratio']:.2f}x (target <= 1.2x)")
+
+
+if __name__ == "__main__":
+    main()
