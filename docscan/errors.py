@@ -45,6 +45,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_corpus": ("语料文件有误：{detail}", "invalid corpus file: {detail}"),
     "needs_pdf": ("--format pdf 需要 PDF 输入文件：{detail}", "--format pdf needs a PDF input: {detail}"),
     "output_failed": ("无法写出结果文件：{detail}", "cannot write the output: {detail}"),
+    "bad_duty_list": ("职责清单（准入清单）文件有误：{detail}", "invalid duty list (准入 list) file: {detail}"),
     "internal": ("内部错误：{detail}", "internal error: {detail}"),
 }
 

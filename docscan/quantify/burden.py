@@ -67,7 +67,10 @@ def _items(f: Facts) -> list[dict[str, Any]]:
             c = f.clauses[ci]
             own_freq = c.freqs[0] if c.freqs else None
             own_dl = next((d for d in c.deadlines if d.get("kind") != "recurring"), None)
-            if c.polarity != "demand":
+            # domain A.0.1 4c: an upper body's scheduled meeting/inspection without a modal still binds the receiver
+            scheduled = c.polarity == "neutral" and c.actor_level == "upper" and not any(
+                t in sent_text for t in ("了", "去年", "曾", "已经"))
+            if c.polarity != "demand" and not scheduled:
                 pending_freq, pending_dl = own_freq or pending_freq, own_dl or pending_dl
                 continue
             freq = own_freq or pending_freq
@@ -75,7 +78,7 @@ def _items(f: Facts) -> list[dict[str, Any]]:
             if dl is not None and freq is not None and not freq.get("unbounded") and dl.get("kind") not in _INTRA:
                 dl = None  # a periodic item's window is per period (本周巡查情况 is no deadline)
             made: list[dict[str, Any]] = []
-            grass = c.actor_level == "grassroots"
+            grass = c.actor_level == "grassroots" and c.polarity == "demand"
             if grass:
                 if c.has("app_words") and c.has("app_activity"):
                     made.append(_item(f, c, "app_activity", freq, dl, sent_text))
@@ -194,9 +197,13 @@ def _item(f: Facts, c: Clause, action: str, freq: dict[str, Any] | None, dl: dic
         wd = dl.get("working_days") if dl.get("working_days") is not None else dl.get("days")
         if wd is not None:
             urgency = 2.0 if wd <= 1 else 1.5 if wd <= 4 else 1.0
+    requester = None
+    if action == "inspection_received":
+        requester = c.actor if c.actor_level == "upper" else (
+            getattr(c.info, "requester", None) or f.doc.metadata.issuer)
     return {
         "start": c.start, "end": c.end, "text": c.text.strip("，,。；; "),
-        "action_type": action, "level": level, "actor": c.actor,
+        "action_type": action, "level": level, "actor": c.actor, "requester": requester,
         "frequency": freq["text"] if freq else None,
         "per_year": per_year, "period": period, "window": window,
         "count": round(total, 2) if isinstance(total, float) else total,
