@@ -125,6 +125,7 @@ class Engine:
         self.critique_headings = tuple(pm.get("critique_headings", []) or [])
         self.demand_headings = tuple(pm.get("demand_headings", []) or [])
         self.critique_genres = tuple(pm.get("critique_genres", []) or [])
+        self.commentary_cues = tuple(pm.get("commentary_cues", []) or [])
         self.demand_genres = tuple(pm.get("demand_genres", []) or [])
         sev = ruleset.severity
         self.sev_features = sev.get("features", []) or []
@@ -179,9 +180,17 @@ class Engine:
         addr_levels = [actors_mod.level_of(a) for a in addressees]
         addr_level = "grassroots" if "grassroots" in addr_levels else ("upper" if "upper" in addr_levels else None)
         addr_text = "、".join(a for a, lv in zip(addressees, addr_levels, strict=False) if lv == "grassroots") or None
-        doc_prior = self._doc_prior(doc)
+        self._sent_starts = [s for s, _, _ in sentences]
+        doc_prior = self._doc_prior(doc, hits)
+        commentary = doc_prior == "commentary"
+        if commentary:
+            doc_prior = CRITIQUE
         issuer = doc.metadata.issuer
         reform_decl = any(k == "pol" and lab == "reform_boilerplate" for _, _, k, lab in hits)
+        # A long document that never names a grassroots unit (乡镇、村、社区、网格、基层…) and has no grassroots
+        # addressees is not talking to them: its subject-less demands fall on someone else.
+        self._unknown_is_other = (addr_level != "grassroots" and len(doc.sentences) >= 20
+                                  and not any(k == "actor" and lab == "grassroots" for _, _, k, lab in hits))
 
         self._block_starts = [b.start for b in doc.blocks]
         self._feat_cache: dict[tuple[int, int], list[dict[str, Any]]] = {}
@@ -253,6 +262,12 @@ class Engine:
                 ))
             lead = bool(self.lead_rx and self.lead_rx.match(stext))
             pols = classify_sentence(views, section_prior=section_prior, doc_prior=doc_prior, lead_critique=lead)
+            if commentary:
+                # commentary recommends (上级部门要…) and describes; only an explicit, strong demand on a named
+                # grassroots unit survives
+                pols = [p if (p.label != DEMAND or (p.certainty >= 1.0 and cv.subject_level == "grassroots"
+                                                    and not cv.subject_inherited and cv.subject_addressee_form))
+                        else Polarity(CRITIQUE, 0.7, "commentary document") for p, cv in zip(pols, views, strict=True)]
             sent_infos: list[Any] = []
             sent_idx: list[int] = []
             for k, (cv, pol) in enumerate(zip(views, pols, strict=True)):
@@ -294,8 +309,16 @@ class Engine:
         return findings, infos
 
     # -- helpers ------------------------------------------------------------------------------------------------
-    def _doc_prior(self, doc: Document) -> str | None:
+    def _doc_prior(self, doc: Document, hits: list[tuple[int, int, str, str]] | None = None) -> str | None:
         md = doc.metadata
+        if hits is not None and not md.addressees and not md.doc_number and len(doc.sentences) >= 15:
+            # a web commentary / news piece / research paper: many critique markers, commentary cues
+            crit = {bisect.bisect_right(self._sent_starts, s) for s, _, k, lab in hits
+                    if k == "pol" and lab in ("critique", "critique_initial")}
+            head = doc.text[:3000]
+            cues = sum(1 for c in self.commentary_cues if c in head)
+            if len(crit) >= 0.12 * len(doc.sentences) or (cues >= 2 and len(crit) >= 0.06 * len(doc.sentences)):
+                return "commentary"
         names = " ".join(x for x in (md.genre, md.carrier, md.title) if x)
         if not names:
             return None
@@ -333,7 +356,7 @@ class Engine:
                     seen.add(r.id)
                     rules.append(r)
         rules.sort(key=lambda r: r.order)
-        actor_level = cv.subject_level or "unknown"
+        actor_level = cv.subject_level or ("other" if self._unknown_is_other else "unknown")
         sent_levels = {m.level for m in mentions_all}
         on_grassroots = any(m.addressed and m.level == "grassroots" for m in mentions_all)
         requester: str | None = None
