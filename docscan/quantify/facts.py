@@ -83,14 +83,16 @@ class Facts:
     addressee_target: str | None
     ranges: list[dict[str, Any]]  # date ranges in the text: {start, end, from, to, sent}
     named: list[tuple[int, int, int]]  # named windows: (start, end, window index)
+    _starts: list[int] | None = None
 
     def sentence_text(self, si: int) -> str:
         s = self.sents[si]
         return self.text[s.start:s.end]
 
     def clause_at(self, offset: int) -> Clause | None:
-        starts = [c.start for c in self.clauses]
-        i = bisect.bisect_right(starts, offset) - 1
+        if self._starts is None:
+            self._starts = [c.start for c in self.clauses]
+        i = bisect.bisect_right(self._starts, offset) - 1
         if i >= 0 and self.clauses[i].start <= offset < max(self.clauses[i].end, self.clauses[i].start + 1):
             return self.clauses[i]
         return None
