@@ -19,6 +19,7 @@ import resource
 import shutil
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,9 +94,12 @@ def measure(inputs: list[str], jobs: int, db: Path) -> dict:
     t0 = time.perf_counter()
     batch = Batch(inputs, Config(), jobs=jobs, db=str(db))
     n = errors = pages = 0
+    codes: Counter[str] = Counter()
     for r in batch.reports():
         n += 1
         errors += not r.ok
+        if not r.ok:
+            codes[f"{(r.error or {}).get('code')}: {(r.error or {}).get('message_en', '')[:90]}"] += 1
         pages += int((r.source or {}).get("pages") or 0)
     dt = time.perf_counter() - t0
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)
@@ -110,6 +114,7 @@ def measure(inputs: list[str], jobs: int, db: Path) -> dict:
         # share of the run the workers spent inside files, and the CPU they got meanwhile (< 100 %: other load)
         "busy": batch.task_wall_s / (jobs * dt) if dt else 0.0,
         "cpu_share": batch.task_cpu_s / batch.task_wall_s if batch.task_wall_s else 0.0,
+        "codes": codes,
     }
 
 
@@ -129,6 +134,9 @@ def _table(title: str, rows: list[dict]) -> None:
         # what 2 busy cores would give from the CPU the workers really used (load from elsewhere excluded)
         ideal = 2 * 1000 / by[2]["cpu_per_doc_ms"] if by[2]["cpu_per_doc_ms"] else 0.0
         print(f"2 workers measured {by[2]['docs_s']:.1f} docs/s; CPU-bound ceiling on 2 free cores ~{ideal:.1f} docs/s")
+    for r in rows:
+        for code, k in r["codes"].most_common(3):
+            print(f"  jobs={r['jobs']}: {k} x {code}")
     worst = max(r["rss_max"] for r in rows)
     print(f"peak worker RSS: {worst:.0f} MB (target <= 300 MB) {'OK' if worst <= 300 else 'OVER'}")
 

@@ -121,3 +121,16 @@ def test_one_worker_files_queued_behind_a_killed_or_crashed_worker_are_not_lost(
     assert [(r.error or {}).get("code") for r in reports] == ["timeout", None, None, "worker_crashed", None]
     assert "signal 11" in reports[3].error["message_en"]
     assert batch.engine.replaced == 2
+
+
+def test_a_broken_rule_pack_stops_the_batch_instead_of_storing_error_rows(tmp_path):
+    make_archive(tmp_path / "a", 3, bad=False)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules:\n  - id: [broken\n", encoding="utf-8")
+    for extra in ([], ["--db", str(tmp_path / "r.sqlite")]):  # found by the workers / by the parent
+        res = CliRunner().invoke(cli, ["scan", str(tmp_path / "a"), "-r", "--jobs", "2", "--rules", str(bad),
+                                       "--format", "jsonl", *extra])
+        assert res.exit_code == 2
+        assert res.stdout == "" and res.stderr.startswith("docscan: bad_rules:")
+        assert "Traceback" not in res.stderr
+    assert db_rows(tmp_path / "r.sqlite") == []

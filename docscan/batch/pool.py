@@ -189,8 +189,8 @@ class WorkerPool:
                 self._start_failures = 0
             elif kind == "fatal":
                 self.close(kill=True)
-                err = msg[2].get("error") or {}
-                raise DocscanError(err.get("code", "internal"), err.get("message_en", "worker start-up failed"))
+                err = msg[2]
+                raise DocscanError(err.get("code", "internal"), err.get("detail", "worker start-up failed"))
             elif kind == "done":
                 _, task_id, report, stats = msg
                 if not w.tasks or w.tasks[0][0] != task_id:

@@ -38,11 +38,21 @@ MB = 1024 * 1024
 
 
 def warm_up(config: Config) -> None:
-    """Load everything a scan needs once per process (rule packs, model, jieba dictionary)."""
-    from ..pipeline import pipeline_version, scan_safe
+    """Load everything a scan needs once per process (rule packs, model, jieba dictionary).
+
+    A :class:`DocscanError` here (bad rules, model, duty list, config) would fail every file alike, so it stops
+    the batch instead of filling the store with identical error rows; other exceptions are left to show up per
+    file.
+    """
+    from ..pipeline import pipeline_version, scan_document
 
     pipeline_version(config)
-    scan_safe("<warmup>", config, text=WARMUP_TEXT)
+    try:
+        scan_document("<warmup>", config, text=WARMUP_TEXT)
+    except DocscanError:
+        raise
+    except Exception:
+        pass
 
 
 def scan_to_dict(path: str, config: Config) -> dict[str, Any]:
@@ -133,7 +143,8 @@ def worker_main(conn: Any, config: Config, memory_mb: int, hooks: dict[str, str]
     try:
         warm_up(config)
     except Exception as e:
-        conn.send(("fatal", os.getpid(), error_report("<warmup>", e, config.lang).to_dict()))
+        err = e if isinstance(e, DocscanError) else DocscanError("internal", f"{type(e).__name__}: {e}")
+        conn.send(("fatal", os.getpid(), {"code": err.code, "detail": err.detail}))
         return
     if memory_mb:
         _limit_address_space(memory_mb)
