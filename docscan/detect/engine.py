@@ -37,6 +37,7 @@ _CLAUSE_SPLIT_CHARS = "，,：:；;"
 _TRIM = "，,。；;：:！!？?、 \n\t）)】」』”’"
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十0-9]{1,3}[）)]|[0-9]{1,2}[.．、](?![0-9]))")
 _NUMBER_OBJ = re.compile(r"[0-9零一二两三四五六七八九十百千万]+(?:\.[0-9]+)?(?:万元|亿元|元|名|人|个|次|期|台|套|辆|项|所|处|平方米|公里)")
+_ARTICLE = re.compile(r"(?:^|\n)\s*第[一二三四五六七八九十百零〇]{1,5}条")
 _COLLECTIVE_HINT = ("各", "全体", "所有", "每个", "每名", "每位")
 
 # Lexicons that are never rule triggers by themselves but make a clause worth evaluating (duty matrix).
@@ -187,10 +188,13 @@ class Engine:
             doc_prior = CRITIQUE
         issuer = doc.metadata.issuer
         reform_decl = any(k == "pol" and lab == "reform_boilerplate" for _, _, k, lab in hits)
-        # A long document that never names a grassroots unit (乡镇、村、社区、网格、基层…) and has no grassroots
-        # addressees is not talking to them: its subject-less demands fall on someone else.
-        self._unknown_is_other = (addr_level != "grassroots" and len(doc.sentences) >= 20
-                                  and not any(k == "actor" and lab == "grassroots" for _, _, k, lab in hits))
+        # Subject-less imperatives fall on the 主送机关. In a real document (>= 20 sentences) that is not addressed
+        # to grassroots units (and whose title does not name them), they fall on someone else — unless the
+        # sentence itself names a grassroots unit (对各乡镇开展督查).
+        title = doc.metadata.title or doc.text[:60]
+        legislation = bool(re.search(r"条例|规定$|法$|实施办法", title)) or len(_ARTICLE.findall(doc.text[:20000])) >= 5
+        self._unknown_is_other = len(doc.sentences) >= 20 and (legislation or (
+            addr_level != "grassroots" and actors_mod.level_of(title) != "grassroots"))
 
         self._block_starts = [b.start for b in doc.blocks]
         self._feat_cache: dict[tuple[int, int], list[dict[str, Any]]] = {}
@@ -356,7 +360,8 @@ class Engine:
                     seen.add(r.id)
                     rules.append(r)
         rules.sort(key=lambda r: r.order)
-        actor_level = cv.subject_level or ("other" if self._unknown_is_other else "unknown")
+        actor_level = cv.subject_level or (
+            "other" if self._unknown_is_other and "grassroots" not in {m.level for m in mentions_all} else "unknown")
         sent_levels = {m.level for m in mentions_all}
         on_grassroots = any(m.addressed and m.level == "grassroots" for m in mentions_all)
         requester: str | None = None
