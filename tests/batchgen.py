@@ -12,6 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+# The batch tests exercise the runner, not detection: rules only, so they do not depend on the shipped model.
+RULES_ONLY = {"model": "none", "use_model": False}
+NO_MODEL = ("--model", "none")
+
 SENTENCES = [
     "各村（社区）要建立工作台账，每月底前报送镇综合办。",
     "县督查室每季度对各乡镇开展一次专项督查。",

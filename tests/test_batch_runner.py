@@ -6,7 +6,7 @@ import json
 import shutil
 import sqlite3
 
-from batchgen import db_rows, jsonl, make_archive
+from batchgen import NO_MODEL, RULES_ONLY, db_rows, jsonl, make_archive
 from click.testing import CliRunner
 
 from docscan.batch.inputs import discover
@@ -27,7 +27,7 @@ def test_bad_files_hang_and_bloat_are_error_rows_and_the_rest_completes(tmp_path
     monkeypatch.setenv("DOCSCAN_TEST_BLOAT", "bloat.txt")
     inputs = discover([str(tmp_path / "a")], recursive=True)
     db = tmp_path / "r.sqlite"
-    cfg = Config(timeout_s=5, memory_mb=800)
+    cfg = Config(timeout_s=5, memory_mb=800, **RULES_ONLY)
 
     batch = Batch(inputs, cfg, jobs=2, db=str(db))
     reports = list(batch.reports())
@@ -73,11 +73,11 @@ def test_bad_files_hang_and_bloat_are_error_rows_and_the_rest_completes(tmp_path
 
 def test_single_file_runs_in_process(tmp_path):
     p = make_archive(tmp_path, 1, bad=False)[0]
-    batch = Batch([str(p)], Config(), jobs=1)
+    batch = Batch([str(p)], Config(**RULES_ONLY), jobs=1)
     (r,) = list(batch.reports())
     assert r.ok and r.source["path"] == str(p)
     assert type(batch.engine).__name__ == "InlineEngine"  # no worker start-up for one file
-    assert [x.to_dict() for x in run([str(p)], Config(), jobs=2)] == [r.to_dict()]
+    assert [x.to_dict() for x in run([str(p)], Config(**RULES_ONLY), jobs=2)] == [r.to_dict()]
 
 
 def test_store_keeps_one_row_per_content_across_pipeline_versions(tmp_path):
@@ -99,12 +99,12 @@ def test_cli_jsonl_streams_in_order_and_rerun_reuses(tmp_path):
     make_archive(tmp_path / "a", 4)
     db = tmp_path / "r.sqlite"
     runner = CliRunner()
-    res = runner.invoke(cli, ["scan", str(tmp_path / "a"), "-r", "--db", str(db), "--jobs", "2", "--format", "jsonl"])
+    res = runner.invoke(cli, ["scan", *NO_MODEL, str(tmp_path / "a"), "-r", "--db", str(db), "--jobs", "2", "--format", "jsonl"])
     assert res.exit_code == 2  # some inputs could not be read (contract)
     lines = jsonl(res.stdout)
     assert [d["source"]["path"] for d in lines] == discover([str(tmp_path / "a")], recursive=True)
     assert sum(d["status"] == "error" for d in lines) == 3
-    res2 = runner.invoke(cli, ["scan", str(tmp_path / "a"), "-r", "--db", str(db), "--jobs", "2", "--format",
+    res2 = runner.invoke(cli, ["scan", *NO_MODEL, str(tmp_path / "a"), "-r", "--db", str(db), "--jobs", "2", "--format",
                                "jsonl"])
     assert jsonl(res2.stdout) == lines
     assert "0 scanned" in res2.stderr  # summary line: nothing redone
@@ -115,7 +115,7 @@ def test_one_worker_files_queued_behind_a_killed_or_crashed_worker_are_not_lost(
     paths = [str(p) for p in make_archive(tmp_path, 5, bad=False)]
     monkeypatch.setenv("DOCSCAN_TEST_HANG", "doc000.txt")
     monkeypatch.setenv("DOCSCAN_TEST_CRASH", "doc003.txt")
-    batch = Batch(paths, Config(timeout_s=2), jobs=1)
+    batch = Batch(paths, Config(timeout_s=2, **RULES_ONLY), jobs=1)
     reports = list(batch.reports())
     assert [r.source["path"] for r in reports] == paths
     assert [(r.error or {}).get("code") for r in reports] == ["timeout", None, None, "worker_crashed", None]
@@ -128,7 +128,7 @@ def test_a_broken_rule_pack_stops_the_batch_instead_of_storing_error_rows(tmp_pa
     bad = tmp_path / "bad.yaml"
     bad.write_text("rules:\n  - id: [broken\n", encoding="utf-8")
     for extra in ([], ["--db", str(tmp_path / "r.sqlite")]):  # found by the workers / by the parent
-        res = CliRunner().invoke(cli, ["scan", str(tmp_path / "a"), "-r", "--jobs", "2", "--rules", str(bad),
+        res = CliRunner().invoke(cli, ["scan", *NO_MODEL, str(tmp_path / "a"), "-r", "--jobs", "2", "--rules", str(bad),
                                        "--format", "jsonl", *extra])
         assert res.exit_code == 2
         assert res.stdout == "" and res.stderr.startswith("docscan: bad_rules:")

@@ -11,7 +11,7 @@ import sys
 import time
 
 import pytest
-from batchgen import cli_cmd, db_rows, jsonl, make_archive, run_cli
+from batchgen import NO_MODEL, cli_cmd, db_rows, jsonl, make_archive, run_cli
 
 from docscan.batch.inputs import discover
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals a
 def _start(archive, db, slow: str) -> subprocess.Popen:
     env = {**os.environ, "DOCSCAN_TEST_SLOW": slow}
     return subprocess.Popen(
-        cli_cmd("scan", str(archive), "-r", "--db", str(db), "--jobs", "2", "--format", "jsonl"),
+        cli_cmd("scan", *NO_MODEL, str(archive), "-r", "--db", str(db), "--jobs", "2", "--format", "jsonl"),
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True,  # its own process group: we signal the parent and its workers together
     )
@@ -65,7 +65,7 @@ def test_sigkill_part_way_then_resume_stores_each_document_once(tmp_path):
     _check_complete(db)
     before = _versions(db)
 
-    res = run_cli("scan", str(archive), "-r", "--db", str(db), "--jobs", "2", "--format", "jsonl")
+    res = run_cli("scan", *NO_MODEL, str(archive), "-r", "--db", str(db), "--jobs", "2", "--format", "jsonl")
     assert res.returncode == 0, res.stderr
     if _versions(db) == before:  # (a rule edit in between changes the pipeline version: all is redone)
         assert _scanned(res.stderr) == 24 - stored  # only what was not stored is redone
@@ -94,7 +94,7 @@ def test_sigint_finishes_files_in_hand_commits_and_exits_130(tmp_path):
     assert set(printed) <= {r[0] for r in rows}  # what was printed is stored
     _check_complete(db)
 
-    res = run_cli("scan", str(archive), "-r", "--db", str(db), "--jobs", "2", "--format", "jsonl")
+    res = run_cli("scan", *NO_MODEL, str(archive), "-r", "--db", str(db), "--jobs", "2", "--format", "jsonl")
     assert res.returncode == 0, res.stderr
     if _versions(db) == before:
         assert _scanned(res.stderr) == 16 - len(rows)
