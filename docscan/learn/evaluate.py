@@ -15,7 +15,7 @@ import numpy as np
 
 from ..config import Config
 from ..report import CATEGORIES, CORE_CATEGORIES
-from .fuse import decide, sentence_index, sentence_of
+from .fuse import decide, model_allowed, sentence_index, sentence_of
 
 CATS = list(CATEGORIES)
 MODES = ("rules", "model", "fusion")
@@ -32,6 +32,7 @@ class Cases:
     rule_conf: np.ndarray | None = None  # (S, C): max confidence of a non-"weak"-flagged rule finding, -1 none
     rule_any: np.ndarray | None = None  # (S, C): any rule finding
     y: np.ndarray = field(default_factory=lambda: np.zeros((0, len(CATS)), dtype=bool))
+    model_ok: np.ndarray | None = None  # (S,): may the model add a finding the rules did not make
 
     def rule_masks(self, weak_conf: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
         assert self.rule_conf is not None and self.rule_any is not None
@@ -52,7 +53,7 @@ def build_cases(items: list[dict[str, Any]], *, rules: bool = True, config: Conf
 
     cfg = (config or Config()).with_options(use_model=False, model="none")
     texts, sent_texts, sent_item = [], [], []
-    conf_rows, any_rows = [], []
+    conf_rows, any_rows, ok_rows = [], [], []
     y = np.zeros((len(items), len(CATS)), dtype=bool)
     for i, it in enumerate(items):
         for lab in it["labels"]:
@@ -71,9 +72,13 @@ def build_cases(items: list[dict[str, Any]], *, rules: bool = True, config: Conf
             continue
         conf = np.full((len(sents), len(CATS)), -1.0)
         anyf = np.zeros((len(sents), len(CATS)), dtype=bool)
-        if sents:
+        if not sents:
+            ok_rows.append(np.ones(0, dtype=bool))
+        else:
             starts = sentence_index(doc)
-            for f in detect(doc, cfg).findings:
+            detection = detect(doc, cfg)
+            ok_rows.append(model_allowed(doc, detection))
+            for f in detection.findings:
                 if f.category not in CATS:
                     continue
                 s = sentence_of(starts, doc, f)
@@ -89,6 +94,7 @@ def build_cases(items: list[dict[str, Any]], *, rules: bool = True, config: Conf
     if rules:
         cases.rule_conf = np.concatenate(conf_rows) if conf_rows else np.zeros((0, len(CATS)))
         cases.rule_any = np.concatenate(any_rows) if any_rows else np.zeros((0, len(CATS)), dtype=bool)
+        cases.model_ok = np.concatenate(ok_rows) if ok_rows else np.zeros(0, dtype=bool)
     return cases
 
 
@@ -106,7 +112,7 @@ def predictions(cases: Cases, probs: np.ndarray | None, meta: dict[str, Any] | N
     low = np.array([th.get(c, {}).get("low", 0.0) for c in CATS])
     wc = float(meta.get("weak_conf", 0.0))
     strong, weak = cases.rule_masks(np.array([th.get(c, {}).get("weak_conf", wc) for c in CATS]))
-    return cases.item_max(decide(strong, weak, probs, high, low))
+    return cases.item_max(decide(strong, weak, probs, high, low, cases.model_ok))
 
 
 def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:

@@ -6,7 +6,10 @@ For every sentence s and category c, with the model's calibrated probability p =
 - rule only → keep it, unless the model strongly disagrees (p < ``low[c]``) AND the rule finding is weak
   (flag ``weak`` or confidence < ``weak_conf[c]``);
 - model only (p ≥ ``high[c]``) → a finding with ``source="model"`` spanning the best-scoring clause, whose
-  message says there is no rule explanation.
+  message says there is no rule explanation — but only where the rule layer allows it (:func:`model_allowed`):
+  never on headings, titles or 版记, never on a sentence whose clauses the rules read as prohibition or critique
+  only, and never in a document the rules read as commentary. The model finds paraphrases; the rules still decide
+  what a sentence *does*.
 
 ``low``/``high``/``weak_conf`` are tuned per category on the dev split at training time and stored in the
 model's ``meta.json``. :func:`decide` is the same decision on arrays, used by training and evaluation, so the
@@ -43,15 +46,54 @@ def is_weak(f: Finding, weak_conf: float) -> bool:
 
 
 def decide(
-    rule_strong: np.ndarray, rule_weak: np.ndarray, p: np.ndarray, high: np.ndarray, low: np.ndarray
+    rule_strong: np.ndarray,
+    rule_weak: np.ndarray,
+    p: np.ndarray,
+    high: np.ndarray,
+    low: np.ndarray,
+    allowed: np.ndarray | None = None,
 ) -> np.ndarray:
     """Boolean (sentences × categories): is category c reported in sentence s after fusion?
 
-    ``rule_strong``: some non-weak rule finding of c in s; ``rule_weak``: only weak ones.
+    ``rule_strong``: some non-weak rule finding of c in s; ``rule_weak``: only weak ones; ``allowed``: per
+    sentence, may the model add a finding the rules did not make (see :func:`model_allowed`).
     """
     keep_rule = rule_strong | (rule_weak & (p >= low))
     model_only = ~(rule_strong | rule_weak) & (p >= high)
+    if allowed is not None:
+        model_only &= allowed.reshape(-1, 1)
     return keep_rule | model_only
+
+
+NO_MODEL_KINDS = frozenset({"heading", "title", "banji"})
+NON_DEMAND = frozenset({"prohibition", "critique", "neutral"})
+MIN_MODEL_CHARS = 8
+
+
+def model_allowed(doc: Document, detection: Any) -> np.ndarray:
+    """Per sentence: may a model-only finding be added there?
+
+    No on headings/titles/版记 and very short sentences (a heading like 建立工作台账 names a topic, it imposes
+    nothing); no where the rules analysed the sentence and found only prohibition/critique/neutral clauses; no at
+    all in a document the rules read as commentary (``detection.doc_prior == "commentary"``).
+    """
+    n = len(doc.sentences)
+    ok = np.ones(n, dtype=bool)
+    if getattr(detection, "doc_prior", None) == "commentary":
+        ok[:] = False
+        return ok
+    for i, s in enumerate(doc.sentences):
+        b = doc.block_at(s.start)
+        if (b is not None and b.kind in NO_MODEL_KINDS) or len(doc.text[s.start : s.end].strip()) < MIN_MODEL_CHARS:
+            ok[i] = False
+    pols: dict[int, set[str]] = {}
+    for c in getattr(detection, "clauses", None) or []:
+        if 0 <= c.sentence < n:
+            pols.setdefault(c.sentence, set()).add(c.polarity)
+    for i, ps in pols.items():
+        if ps and ps <= NON_DEMAND and ps & {"prohibition", "critique"}:
+            ok[i] = False
+    return ok
 
 
 def sentence_index(doc: Document) -> list[int]:
@@ -109,7 +151,8 @@ def apply(doc: Document, detection: Any, probs: np.ndarray, model: Any, config: 
             f.confidence = round(min(0.99, 1.0 - (1.0 - float(f.confidence)) * (1.0 - p)), 3)
         kept.append(f)
     lang = "en" if config.lang == "en" else "zh"
-    cells = [(int(s), int(c)) for s, c in zip(*np.nonzero((probs >= high) & ~has_rule), strict=True)
+    allowed = model_allowed(doc, detection).reshape(-1, 1)
+    cells = [(int(s), int(c)) for s, c in zip(*np.nonzero((probs >= high) & ~has_rule & allowed), strict=True)
              if not _disabled(config, CATS[c])]
     spans = _best_clauses(doc, cells, model)
     pages = _pager(doc)

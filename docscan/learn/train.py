@@ -148,7 +148,7 @@ def tune_thresholds(dev: Cases, probs: np.ndarray, cats: list[str]) -> dict[str,
             lows = LOW_GRID if weak.any() else [0.0]
             for hi in HIGH_GRID:
                 for lo in lows:
-                    d = decide(strong, weak, probs[:, [j]], np.array([hi]), np.array([lo]))
+                    d = decide(strong, weak, probs[:, [j]], np.array([hi]), np.array([lo]), dev.model_ok)
                     # ties: prefer fewer model-only findings (higher hi), fewer vetoes (lower lo, lower wc)
                     cand.append((round(_f1(dev.item_max(d)[:, 0], y[:, j]), 6), hi, -lo, -wc))
         _f, hi, nlo, nwc = max(cand)
