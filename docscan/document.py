@@ -177,13 +177,18 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     quality: float = 1.0  # extraction quality 0..1 (mojibake, missing text layer...)
+    # block starts for block_at's bisect, keyed by the blocks list it was built from (rebuilt if that changes)
+    _block_index: tuple[int, int, list[int]] | None = field(default=None, repr=False, compare=False)
 
     # -- offset helpers -------------------------------------------------------------------------
     def block_at(self, offset: int) -> Block | None:
         """The block containing normalized ``offset`` (binary search; blocks are sorted by start)."""
         if not self.blocks:
             return None
-        starts = [b.start for b in self.blocks]
+        idx = self._block_index
+        if idx is None or idx[0] != id(self.blocks) or idx[1] != len(self.blocks):
+            idx = self._block_index = (id(self.blocks), len(self.blocks), [b.start for b in self.blocks])
+        starts = idx[2]
         i = bisect.bisect_right(starts, offset) - 1
         if i < 0:
             return None

@@ -273,52 +273,52 @@ def _window(f: Facts, c: Clause) -> dict[str, Any] | None:
                 "source": source}
 
     def named(lo: int, hi: int, source: str) -> dict[str, Any] | None:
-        for s, _e, wi in f.named:
-            if lo <= s < hi:
-                w = windows[wi]
-                stem = w.get("stem") or ""
-                for r in f.ranges:
-                    if stem and stem in f.sentence_text(r["sent"]):
-                        return rng(r, f"{source}: {f.text[s:_e]} → {r['text']}")
-                return {"text": f.text[s:_e], "from": None, "to": None, "days": int(w.get("days", 30)),
-                        "source": f"{source}: {f.text[s:_e]} (default length)"}
+        for s, _e, wi in f.named_in(lo, hi):
+            w = windows[wi]
+            stem = w.get("stem") or ""
+            r = _stem_range(f, stem) if stem else None
+            if r is not None:
+                return rng(r, f"{source}: {f.text[s:_e]} → {r['text']}")
+            return {"text": f.text[s:_e], "from": None, "to": None, "days": int(w.get("days", 30)),
+                    "source": f"{source}: {f.text[s:_e]} (default length)"}
         return None
 
     # 1. sentence
-    in_sent = [r for r in f.ranges if sent.start <= r["start"] < sent.end]
+    in_sent = f.ranges_in(sent.start, sent.end)
     if in_sent:
         return rng(min(in_sent, key=lambda r: abs(r["start"] - c.start)), "sentence")
     w = named(sent.start, sent.end, "sentence")
     if w:
         return w
     # 2. paragraph (block)
-    in_blk = [r for r in f.ranges if b0 <= r["start"] < b1]
+    in_blk = f.ranges_in(b0, b1)
     if in_blk:
         return rng(in_blk[0], "paragraph")
     w = named(b0, b1, "paragraph")
     if w:
         return w
     # 3. section: a period-like range under the same heading
-    lo, hi = _section(f, c.start)
-    markers = vocab().get("period_markers") or []
-    for r in f.ranges:
-        if lo <= r["start"] < hi and any(m in f.sentence_text(r["sent"]) for m in markers):
+    lo, hi = f.section(c.start)
+    for r in f.ranges_in(lo, hi):
+        if _period_like(f, r):
             return rng(r, "section")
     return None
 
 
-def _section(f: Facts, off: int) -> tuple[int, int]:
-    heads = [h for h in (f.doc.metadata.headings or []) if h.get("level", 9) <= 2 and "start" in h]
-    lo, hi = 0, len(f.text)
-    for h in heads:
-        if h["start"] <= off:
-            lo = h["start"]
-        elif h["start"] > off:
-            hi = h["start"]
-            break
-    if not heads:
-        return (0, 0)  # no structure known: no section-wide windows
-    return lo, hi
+def _stem_range(f: Facts, stem: str) -> dict[str, Any] | None:
+    """The first date range whose sentence names ``stem`` (汛期 → the sentence saying 汛期为6月1日至9月30日)."""
+    key = ("stem", stem)
+    if key not in f._memo:
+        f._memo[key] = next((r for r in f.ranges if stem in f.sentence_text(r["sent"])), None)
+    return f._memo[key]
+
+
+def _period_like(f: Facts, r: dict[str, Any]) -> bool:
+    key = ("period", r["start"])
+    if key not in f._memo:
+        markers = vocab().get("period_markers") or []
+        f._memo[key] = any(m in f.sentence_text(r["sent"]) for m in markers)
+    return f._memo[key]
 
 
 def _workdays(a: date, b: date) -> int:

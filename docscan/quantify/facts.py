@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -84,10 +85,51 @@ class Facts:
     ranges: list[dict[str, Any]]  # date ranges in the text: {start, end, from, to, sent}
     named: list[tuple[int, int, int]]  # named windows: (start, end, window index)
     _starts: list[int] | None = None
+    # per-document indexes, built on first use: burden windows look ranges/named windows/sections up per item
+    _rstarts: list[int] | None = None
+    _nstarts: list[int] | None = None
+    _heads: list[int] | None = None
+    _memo: dict[Any, Any] = field(default_factory=dict)
 
     def sentence_text(self, si: int) -> str:
         s = self.sents[si]
         return self.text[s.start:s.end]
+
+    def ranges_in(self, lo: int, hi: int) -> list[dict[str, Any]]:
+        """Date ranges starting in [lo, hi), in text order (``ranges`` is sorted by start)."""
+        if self._rstarts is None:
+            self._rstarts = [r["start"] for r in self.ranges]
+        i = bisect.bisect_left(self._rstarts, lo)
+        j = bisect.bisect_left(self._rstarts, hi, i)
+        return self.ranges[i:j]
+
+    def named_in(self, lo: int, hi: int) -> list[tuple[int, int, int]]:
+        """Named windows starting in [lo, hi), in ``named`` order (sorted)."""
+        if self._nstarts is None:
+            self._nstarts = [n[0] for n in self.named]
+        i = bisect.bisect_left(self._nstarts, lo)
+        j = bisect.bisect_left(self._nstarts, hi, i)
+        return self.named[i:j]
+
+    def section(self, off: int) -> tuple[int, int]:
+        """[lo, hi) of the level-1/2 heading section around ``off``; (0, 0) when the document has no headings."""
+        if self._heads is None:
+            self._heads = [h["start"] for h in (self.doc.metadata.headings or []) if h.get("level", 9) <= 2 and "start" in h]
+            self._memo["heads_sorted"] = all(a <= b for a, b in itertools.pairwise(self._heads))
+        heads = self._heads
+        if not heads:
+            return (0, 0)  # no structure known: no section-wide windows
+        if self._memo["heads_sorted"]:
+            i = bisect.bisect_right(heads, off)
+            return (heads[i - 1] if i else 0, heads[i] if i < len(heads) else len(self.text))
+        lo, hi = 0, len(self.text)  # unsorted headings (never seen): the first heading after off ends it
+        for h in heads:
+            if h <= off:
+                lo = h
+            else:
+                hi = h
+                break
+        return lo, hi
 
     def clause_at(self, offset: int) -> Clause | None:
         if self._starts is None:
@@ -221,17 +263,7 @@ def build(doc: Document, detection: Any) -> Facts:
     text = doc.text
     issued = _iso(doc.metadata.date)
     year = issued.year if issued else _year_in(doc.metadata.title or "") or 2025
-    # hits of the automaton
-    raw_hits: list[tuple[int, int, str, str]] = []
-    for end_idx, (n, kinds) in _automaton().iter(text):
-        s = end_idx - n + 1
-        for k in kinds:
-            raw_hits.append((s, end_idx + 1, k, text[s:end_idx + 1]))
     rx = _regexes()
-    for m in rx["report_regex"].finditer(text):
-        raw_hits.append((m.start(), m.end(), "report_verbs", m.group(0)))
-    for m in rx["report_regime"].finditer(text):
-        raw_hits.append((m.start(), m.end(), "report_regime", m.group(0)))
     freqs = parse_frequency(text)
     deadlines = parse_deadline(text, issued)
 
@@ -248,15 +280,34 @@ def build(doc: Document, detection: Any) -> Facts:
         if ids:
             sents.append(Sent(sent.start, sent.end, ids))
     starts = [c.start for c in clauses]
+    ends = [c.end for c in clauses]
+    bisect_right = bisect.bisect_right
 
     def at(off: int) -> Clause | None:
-        i = bisect.bisect_right(starts, off) - 1
-        return clauses[i] if i >= 0 and off < clauses[i].end else None
+        i = bisect_right(starts, off) - 1
+        return clauses[i] if i >= 0 and off < ends[i] else None
 
-    for s, e, k, t in raw_hits:
-        c = at(s)
-        if c is not None:
-            c.hits.setdefault(k, []).append((s, e, t))
+    # automaton hits then regex hits, each straight into its clause (per kind, in this order)
+    named: list[tuple[int, int, int]] = []
+    for end_idx, (n, kinds) in _automaton().iter(text):
+        s = end_idx - n + 1
+        i = bisect_right(starts, s) - 1
+        c = clauses[i] if i >= 0 and s < ends[i] else None
+        t = text[s:end_idx + 1]
+        for k in kinds:
+            if c is not None:
+                hs = c.hits.get(k)
+                if hs is None:
+                    c.hits[k] = [(s, end_idx + 1, t)]
+                else:
+                    hs.append((s, end_idx + 1, t))
+            if k[:4] == "win:":
+                named.append((s, end_idx + 1, int(k[4:])))
+    for key, kind in (("report_regex", "report_verbs"), ("report_regime", "report_regime")):
+        for m in rx[key].finditer(text):
+            c = at(m.start())
+            if c is not None:
+                c.hits.setdefault(kind, []).append((m.start(), m.end(), m.group(0)))
     for f in freqs:
         c = at(f["start"])
         if c is not None:
@@ -266,16 +317,24 @@ def build(doc: Document, detection: Any) -> Facts:
         if c is not None:
             c.deadlines.append(d)
 
-    # detection infos by overlap
+    # detection infos by overlap: the info overlapping the clause most (the first one on ties), among infos
+    # starting at most 300 characters before it; an info shorter than that cannot start earlier and overlap
     infos = sorted(getattr(detection, "clauses", None) or [], key=lambda i: i.start)
     istarts = [i.start for i in infos]
+    iends = [i.end for i in infos]
+    reach = min(300, max((e - s for s, e in zip(istarts, iends, strict=True)), default=0))
+    ninfo = len(infos)
     for c in clauses:
-        j = bisect.bisect_left(istarts, c.start - 300)
+        cs, ce = c.start, c.end
+        j = bisect.bisect_left(istarts, cs - reach)
         best, best_ov = None, 0
-        while j < len(infos) and infos[j].start < c.end:
-            ov = min(c.end, infos[j].end) - max(c.start, infos[j].start)
-            if ov > best_ov:
-                best, best_ov = infos[j], ov
+        while j < ninfo and istarts[j] < ce:
+            ie = iends[j]
+            if ie > cs:
+                ist = istarts[j]
+                ov = (ce if ce < ie else ie) - (cs if cs > ist else ist)
+                if ov > best_ov:
+                    best, best_ov = infos[j], ov
             j += 1
         c.info = best
 
@@ -322,10 +381,6 @@ def build(doc: Document, detection: Any) -> Facts:
     sstarts = [s.start for s in sents]
     for r in ranges:
         r["sent"] = max(0, bisect.bisect_right(sstarts, r["start"]) - 1)
-    named: list[tuple[int, int, int]] = []
-    for s, e, k, _t in raw_hits:
-        if k.startswith("win:"):
-            named.append((s, e, int(k[4:])))
     named.sort()
     return Facts(doc, text, clauses, sents, issued, year, addr_level, addr_target, ranges, named)
 
