@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .lexicon import actor_data
 
 LEVELS = ("grassroots", "upper", "other")
+_MODAL_BEFORE = ("须", "要", "应", "并由", "必须")
 _COLLECTIVE = ("各", "全体", "所有", "每个", "每名", "每位", "全县各", "全市各", "全区各")
 
 
@@ -81,6 +82,11 @@ def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) 
         if any(before.endswith(n) or word.startswith(n) for n in narrative):
             continue
         is_agent = any(a in before[-4:] for a in agent_markers)
+        if is_agent and level == "other" and any(m in before for m in _MODAL_BEFORE):
+            # 须填写记录并由当事人签字: a co-signer inside the addressee's duty, not the obligated party
+            is_agent = False
+            out.append(Mention(s, e, word, level, True, False, False, False))
+            continue
         is_object = not is_agent and any(m in before for m in obj_markers)
         collective = word.startswith(_COLLECTIVE) or before.endswith(_COLLECTIVE)
         addressed = "对" in before[-8:] or "到" in before[-4:]

@@ -38,6 +38,8 @@ _TRIM = "，,。；;：:！!？?、 \n\t）)】」』”’"
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十0-9]{1,3}[）)]|[0-9]{1,2}[.．、](?![0-9]))")
 _NUMBER_OBJ = re.compile(r"[0-9零一二两三四五六七八九十百千万]+(?:\.[0-9]+)?(?:万元|亿元|元|名|人|个|次|期|台|套|辆|项|所|处|平方米|公里)")
 _ARTICLE = re.compile(r"(?:^|\n)\s*第[一二三四五六七八九十百零〇]{1,5}条")
+_GRASSROOTS_TITLE = re.compile(r"乡镇|街道|村级|各村|村（|村\(|村民|社区|网格|基层|镇村")
+_SEMI = re.compile(r"[；;\n]")
 _COLLECTIVE_HINT = ("各", "全体", "所有", "每个", "每名", "每位")
 
 # Lexicons that are never rule triggers by themselves but make a clause worth evaluating (duty matrix).
@@ -192,7 +194,11 @@ class Engine:
         # to grassroots units (and whose title does not name them), they fall on someone else — unless the
         # sentence itself names a grassroots unit (对各乡镇开展督查).
         title = doc.metadata.title or doc.text[:60]
-        legislation = bool(re.search(r"条例|规定$|法$|实施办法", title)) or len(_ARTICLE.findall(doc.text[:20000])) >= 5
+        # statutes (条例, …法): a 考核办法/实施办法 is a directive's carrier unless it reads like a statute (articles)
+        # and is neither addressed to nor titled for grassroots units
+        legislation = bool(re.search(r"条例|规定$|(?<![办])法$", title)) or (
+            len(_ARTICLE.findall(doc.text[:20000])) >= 5 and addr_level != "grassroots"
+            and not _GRASSROOTS_TITLE.search(title))
         self._unknown_is_other = len(doc.sentences) >= 20 and (legislation or (
             addr_level != "grassroots" and actors_mod.level_of(title) != "grassroots"))
 
@@ -309,10 +315,37 @@ class Engine:
                     continue
                 self._apply_rules(doc, cv, pol, info, per_clause_mentions[k], mentions_all, (s_start, s_end),
                                   stext, views, issuer, sent_vague_uppers, cands, sent_idx[k])
+        cands = self._gate(doc, cands, infos, legislation, addr_level, title)
         findings = self._merge(doc, cands, infos, config, vague_uppers_doc, reform_decl)
         return findings, infos
 
     # -- helpers ------------------------------------------------------------------------------------------------
+    def _gate(self, doc: Document, cands: list[_Cand], infos: list[Any], legislation: bool,
+              addr_level: str | None, title: str) -> list[_Cand]:
+        """Document-level gating: real documents not addressed to grassroots units yield few findings.
+
+        - work reports (政府工作报告) → none;
+        - legislation (条例/规定, 第X条) → none;
+        - a real document addressed to upper/other bodies only, or about operators/contractors/责任单位 (title)
+          → only findings whose sentence names a grassroots unit.
+        Short texts (< 20 sentences: snippets, corpus items) are never gated.
+        """
+        if not cands or len(doc.sentences) < 20:
+            return cands
+        pm = self.pm
+        if any(t in title for t in pm.get("gate_report_titles", []) or []):
+            return []
+        if legislation:
+            return []  # statutes bind the public and all levels at once; their duties are not imposed burdens
+        md = doc.metadata
+        names_grassroots = bool(md.title and _GRASSROOTS_TITLE.search(md.title))
+        off_target = not names_grassroots and (
+            (addr_level is not None and addr_level != "grassroots")
+            or (not md.addressees and not md.doc_number))  # papers, web pages, excerpts without a header
+        if off_target or any(t in title for t in pm.get("gate_non_grassroots_titles", []) or []):
+            return [c for c in cands if "grassroots" in (c.ctx.get("sentence_levels") or ())]
+        return cands
+
     def _doc_prior(self, doc: Document, hits: list[tuple[int, int, str, str]] | None = None) -> str | None:
         md = doc.metadata
         if hits is not None and not md.addressees and not md.doc_number and len(doc.sentences) >= 15:
@@ -526,7 +559,10 @@ class Engine:
             groups: list[list[_Cand]] = []
             gend = -1
             for c in cs:
-                if groups and c.start < gend and c.sentence == groups[-1][0].sentence:
+                # one finding per (clause chain, category): same sentence and no ；between the hits
+                # (建立台账 / 一户一档 / 每月底前报送 → one ledger finding listing all rule ids)
+                if groups and c.sentence == groups[-1][0].sentence and (c.start < gend or (
+                        c.end - groups[-1][0].start <= MAX_CLAUSE and not _SEMI.search(doc.text, gend, c.start))):
                     groups[-1].append(c)
                     gend = max(gend, c.end)
                 else:
@@ -608,11 +644,22 @@ def _page_at(doc: Document, starts: list[int], offset: int) -> int | None:
 
 
 def _fmt(template: str, ctx: dict[str, Any], lang: str) -> str:
-    none = "unnamed" if lang == "en" else "未写明"
-    vals = {k: (v if v else "") for k, v in ctx.items() if isinstance(v, str | type(None))}
-    vals.setdefault("upper_vague", "")
-    vals = {k: (v or none) for k, v in vals.items()}
-
+    """Fill a rule message. Unknown parts drop out instead of printing "未写明" mid-sentence: {freq} and
+    {requester}/{upper_names} come bracketed or empty, {upper_vague} is a whole trailing clause or empty."""
+    en = lang == "en"
+    vals = {k: (v or "") for k, v in ctx.items() if isinstance(v, str | type(None))}
+    actor = vals.get("actor") or ("grassroots units" if en else "基层单位")
+    freq = vals.get("freq", "")
+    req = vals.get("requester", "")
+    uv = vals.get("upper_vague", "")
+    vals.update(
+        actor=actor,
+        freq=(f" ({freq})" if en else f"（频次：{freq}）") if freq else "",
+        requester=(f" ({req})" if en else f"（{req}）") if req else "",
+        upper_names=(f" ({uv})" if en else f"（{uv}）") if uv else "",
+        upper_vague=((f", while the upper level ({uv}) keeps only vague duties" if en
+                      else f"，而上级（{uv}）仅有“加强指导”等模糊职责") if uv else ""),
+    )
     try:
         return template.format_map(_Blank(vals))
     except (ValueError, IndexError):

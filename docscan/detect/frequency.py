@@ -183,7 +183,8 @@ _DL: list[tuple[str, re.Pattern[str]]] = [
     ("recurring", re.compile(r"每(?:个)?(?:月|季度|季|旬|年|周|星期)(?:首月|末月)?(?:第)?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|底|末|[一二三四五六日天])[日号]?(?:[0-9]{1,2}[时点])?(?:前|之前|以前)")),
     ("start", re.compile(r"即日起|自印发之日起|自发布之日起|自即日起")),
     ("immediate", re.compile(r"立即|马上|即刻|立刻|第一时间|随叫随到")),
-    ("same_day", re.compile(r"(?:当天|当日|今日|今天)(?:下班前|[0-9]{1,2}[时点]前|内|之内)?|(?<![每])下班前")),
+    ("same_day", re.compile(r"(?:当天|当日|今日|今天|今晚|当晚)(?:下班前|放学前|[0-9]{1,2}[时点]前|内|之内)?|(?<![每])下班前")),
+    ("minutes", re.compile(r"(" + NUM + r")分钟(?:内|之内|以内)")),
     ("next_day", re.compile(r"次日|明日|明天|第二天|隔日")),
     ("hours", re.compile(r"(" + NUM + r")(?:个)?小时(?:内|之内|以内)")),
     ("working_days", re.compile(r"(" + NUM + r")个?工作日(?:内|之内|以内)?(?=内|之内|以内|完成|办结|报送|上报|反馈|回复|整改|[，。；,]|$)")),
@@ -219,7 +220,7 @@ def parse_deadline(text: str, issued: date | None = None) -> list[dict[str, Any]
 def _dl_dict(kind: str, m: re.Match[str], issued: date | None) -> dict[str, Any]:
     days: float | None = None
     wdays: float | None = None
-    if kind in ("immediate", "same_day"):
+    if kind in ("immediate", "same_day", "minutes"):
         days, wdays = 0, 0
     elif kind == "next_day":
         days, wdays = 1, 1

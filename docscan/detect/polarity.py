@@ -199,8 +199,8 @@ def classify_sentence(
                 p = Polarity(prev.label, round(prev.certainty * 0.95, 3), "inherited: " + prev.reason,
                              prev.enforcement)
         if p is None:
-            later = next((q for q in own[i + 1:] if q is not None), None)
-            if later is not None and later.label in (PROHIBITION, CRITIQUE):
+            j, later = next(((j, q) for j, q in enumerate(own[i + 1:], i + 1) if q is not None), (0, None))
+            if later is not None and later.label in (PROHIBITION, CRITIQUE) and not _other_party(cv, clauses[j]):
                 p = Polarity(later.label, round(later.certainty * 0.9, 3), "sentence: " + later.reason)
         if p is None and (section_prior == CRITIQUE or doc_prior == CRITIQUE):
             p = Polarity(CRITIQUE, 0.7, "section/document prior")
@@ -214,6 +214,12 @@ def classify_sentence(
             p = Polarity(CRITIQUE, 0.6, "narrative") if _spans(cv, "narrative") else Polarity(NEUTRAL, 0.5, "none")
         out.append(p)
     return out
+
+
+def _other_party(cv: ClauseView, later: ClauseView) -> bool:
+    """经费由各乡镇自行解决，县级不再另行安排: the later clause limits another party, not this clause's duty."""
+    return bool(cv.subject_level == "grassroots" and later.subject_text and not later.subject_inherited
+                and later.subject_level in ("upper", "other"))
 
 
 def markers_config() -> dict[str, Any]:
