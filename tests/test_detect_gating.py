@@ -1,0 +1,71 @@
+"""Wave-2 detection behaviour: one finding per (clause chain, category), messages without "未写明" holes,
+document-level gating of legislation / off-target documents. All texts are ours."""
+
+from __future__ import annotations
+
+import docscan
+from docscan.config import Config
+
+CFG = Config(use_model=False)
+
+
+def _scan(text: str):
+    return docscan.scan(text=text, config=CFG)
+
+
+def test_one_ledger_finding_per_clause_chain_lists_all_rules():
+    rep = _scan("各村（社区）要建立人居环境整治台账，做到一户一档，每月底前将纸质版和电子版报镇农业服务中心备查。")
+    ledger = [f for f in rep.findings if f.category == "ledger_demand"]
+    assert len(ledger) == 1
+    assert len(ledger[0].rules) >= 2
+    assert "台账" in ledger[0].text and "备查" in ledger[0].text
+
+
+def test_semicolon_clauses_stay_separate():
+    rep = _scan("各乡镇要建立问题整改台账，每月报送进度；各村要整理档案备查。")
+    assert len([f for f in rep.findings if f.category == "ledger_demand"]) == 2
+
+
+def test_messages_read_well_when_parts_are_unknown():
+    rep = _scan("请于每周五前报送统计数据。")
+    assert rep.findings
+    for f in rep.findings:
+        assert "未写明" not in f.message and "{" not in f.message
+
+
+def test_frequency_is_named_in_the_message():
+    rep = _scan("各乡镇每周五12时前填报防返贫监测周报表。")
+    msgs = [f.message for f in rep.findings if f.category == "ledger_demand"]
+    assert msgs and any("每周" in m for m in msgs)
+
+
+def test_later_upper_limit_does_not_cancel_a_grassroots_duty():
+    rep = _scan("整治所需经费由各乡镇自行解决，县级不再另行安排。")
+    assert any(f.category == "vague_duty" for f in rep.findings)
+
+
+def test_cosigner_is_not_the_obligated_party():
+    rep = _scan("包村干部每次走访后须填写工作记录并由当事人签字确认，记录每月交镇里存档。")
+    assert any(f.category == "ledger_demand" for f in rep.findings)
+    assert not any(f.category == "vague_duty" for f in rep.findings)  # 包村干部 is a person, not 包村 duty
+
+
+def _long(body: list[str], title: str) -> str:
+    filler = [f"第{n}条 本条为说明性规定，涉及第{n}项一般事项。" for n in "一二三四五六七八九十"] * 2
+    return title + "\n" + "\n".join(filler + body)
+
+
+def test_legislation_yields_no_findings():
+    text = _long(["第二十一条 乡镇人民政府应当每月报送安全生产台账，并接受县级人民政府的考核。"], "某省安全生产条例")
+    assert _scan(text).findings == []
+    # the same sentence alone (a snippet, not a statute) is a demand
+    assert _scan("乡镇人民政府应当每月报送安全生产台账，并接受县级人民政府的考核。").findings
+
+
+def test_operator_score_table_needs_a_grassroots_unit_in_the_sentence():
+    rows = [f"{n}. 设备巡查记录不完整扣{n}分。" for n in range(1, 25)]
+    rows.append("25. 各村未按月报送巡查台账的扣2分。")
+    text = "某镇污水处理设施运行维护考核办法\n" + "\n".join(rows)
+    found = _scan(text).findings
+    assert found
+    assert all("各村" in f.sentence for f in found)
