@@ -36,7 +36,8 @@ _PURPOSE = re.compile(r"^[\s（(一二三四五六七八九十0-9）)、.．|]*(
 
 
 def matrix(f: Facts) -> dict[str, Any]:
-    rows = [r for r in (_row(f, c) for c in f.clauses) if r is not None]
+    lex = (_lex("vague_verbs"), _lex("concrete_verbs"), _lex("pushdown"))
+    rows = [r for r in (_row(f, c, lex) for c in f.clauses) if r is not None]
     _compensate(f, rows)
     return {"rows": rows, "index": _index(rows)}
 
@@ -47,17 +48,18 @@ def _lex(name: str) -> tuple[str, ...]:
     return lexicons().get(name, ())
 
 
-def _row(f: Facts, c: Clause) -> dict[str, Any] | None:
+def _row(f: Facts, c: Clause, lex: tuple[tuple[str, ...], ...]) -> dict[str, Any] | None:
     if c.actor_level not in ("upper", "grassroots", "other") or c.polarity not in ("demand", "neutral"):
         return None
     text = c.text.strip("，,。；;：: ")
     if len(text) < 4 or _PURPOSE.match(text):
         return None
-    vague_terms = [t for t in _lex("vague_verbs") if t in text]
-    concrete_verbs = [t for t in _lex("concrete_verbs") if t in text]
+    vague_verbs, concrete_lex, pushdown = lex
+    vague_terms = [t for t in vague_verbs if t in text]
+    concrete_verbs = [t for t in concrete_lex if t in text]
     if c.polarity == "neutral" and not (c.actor_level == "upper" and (vague_terms or concrete_verbs)):
         return None  # an upper body's own commitment (县财政局下拨…) needs no modal; anything else does
-    push = [t for t in _lex("pushdown") if t in text]
+    push = [t for t in pushdown if t in text]
     markers: list[str] = []
     if _NUMBER.search(text):
         markers.append("quantity")

@@ -348,9 +348,13 @@ def build(doc: Document, detection: Any) -> Facts:
     for st in sents:
         prev_pol: str | None = None
         prev_actor: tuple[str | None, str | None] = (None, None)
-        stext = text[st.start:st.end]
-        sent_modal = bool(rx["modal"].search(stext))
-        sent_critique = bool(rx["critique"].search(stext))
+        sflags: list[bool] = []  # (modal, critique) of the sentence: only clauses detection skipped need them
+
+        def sent_flags(st: Sent = st, sflags: list[bool] = sflags) -> list[bool]:
+            if not sflags:
+                stext = text[st.start:st.end]
+                sflags += [bool(rx["modal"].search(stext)), bool(rx["critique"].search(stext))]
+            return sflags
         for ci in st.clauses:
             c = clauses[ci]
             term_hits = [(s, e, k[6:]) for k, hs in c.hits.items() if k.startswith("actor:") for s, e, _ in hs]
@@ -363,7 +367,7 @@ def build(doc: Document, detection: Any) -> Facts:
                 if c.polarity == "neutral" and _scheduled_upper(c, subj):
                     c.polarity = "demand"  # domain A.0.1 4c: 县专项办每月暗访一次 is a demand on the receiver
             else:
-                c.polarity = _fallback_polarity(c, prev_pol, sent_modal, sent_critique)
+                c.polarity = _fallback_polarity(c, prev_pol, sent_flags)
             if subj is not None:
                 c.actor, c.actor_level = subj.text, subj.level
                 prev_actor = (subj.text, subj.level)
@@ -427,8 +431,9 @@ def _scheduled_upper(c: Clause, subj: Any) -> bool:
     return bool(c.freqs) or "一次" in c.text or c.has("inspection_event_verbs")
 
 
-def _fallback_polarity(c: Clause, prev: str | None, sent_modal: bool, sent_critique: bool) -> str:
-    """Conservative polarity for a clause the detection engine did not evaluate."""
+def _fallback_polarity(c: Clause, prev: str | None, sent_flags: Any) -> str:
+    """Conservative polarity for a clause the detection engine did not evaluate (``sent_flags()`` gives the
+    sentence's [has a modal, has a critique marker])."""
     pivots = c.terms("pol:pivots")
     fresh = any(c.text.lstrip("，,").startswith(p) for p in pivots)
     prohib = [(s, t) for s, _, t in c.hits.get("pol:prohibition", [])]
@@ -437,9 +442,9 @@ def _fallback_polarity(c: Clause, prev: str | None, sent_modal: bool, sent_criti
         return "prohibition"
     if prev in ("prohibition", "critique") and not fresh:
         return prev
-    if c.has("pol:critique") or sent_critique:
+    if c.has("pol:critique") or sent_flags()[1]:
         return "critique"
-    if sent_modal or c.has("pol:demand_strong") or c.has("pol:quota") or c.freqs or c.deadlines:
+    if sent_flags()[0] or c.has("pol:demand_strong") or c.has("pol:quota") or c.freqs or c.deadlines:
         return "demand"
     if "|" in c.text and re.search(r"扣[0-9一二三四五六七八九十半.]{1,4}分|不得分", c.text):
         return "demand"
