@@ -42,6 +42,8 @@ class ClauseInfo:
 class Detection:
     findings: list[Finding] = field(default_factory=list)
     clauses: list[ClauseInfo] = field(default_factory=list)
+    # how the rules read the whole document: "commentary" (no model-only findings there), "critique", "demand"
+    doc_prior: str | None = None
 
 
 def _engine(config: Config):
@@ -51,8 +53,14 @@ def _engine(config: Config):
 
 
 def detect(doc: Document, config: Config) -> Detection:
-    findings, clauses = _engine(config).run(doc, config)
-    detection = Detection(findings=findings, clauses=clauses)
+    findings, clauses, doc_prior = _engine(config).run(doc, config)
+    detection = Detection(findings=findings, clauses=clauses, doc_prior=doc_prior)
+    if any(f.category == "vague_duty" for f in findings):
+        # the duty matrix (quantify/duties.py) confirms or weakens a push-down: is the upper level vague here, or
+        # does the document make its duty concrete elsewhere (an attachment's responsibility table)?
+        from ..quantify.duties import apply_vague_duty_evidence
+
+        apply_vague_duty_evidence(doc, detection)
     _fuse_model(doc, detection, config)
     return detection
 
@@ -77,6 +85,9 @@ def fingerprint(config: Config) -> str:
     from .rules import load_rules
 
     rs = load_rules(tuple(config.rules_files), tuple(config.disable))
-    model = "none" if not config.use_model else (config.model or "default")
+    from ..learn.model import model_fingerprint
+
+    # the model's own content hash, so a retrained model in the same directory marks stored reports stale
+    model = model_fingerprint(config)
     h = hashlib.sha256(f"{rs.digest}|{data_digest()}|{model}".encode())
     return h.hexdigest()[:12]

@@ -139,7 +139,8 @@ class Engine:
         self.bump_rx = {id(b): _alternation(b["terms"]) for r in self.rules for b in r.bumps}
 
     # -- the scan ---------------------------------------------------------------------------------------------
-    def run(self, doc: Document, config: Config) -> tuple[list[Finding], list[Any]]:
+    def run(self, doc: Document, config: Config) -> tuple[list[Finding], list[Any], str | None]:
+        """Findings, clause analyses, and the document prior ("commentary" | "critique" | "demand" | None)."""
         from . import ClauseInfo
 
         text = doc.text
@@ -160,7 +161,7 @@ class Engine:
         for d in deadlines:
             hits.append((d["start"], d["end"], "dl", "deadline"))
         if not hits:
-            return [], []
+            return [], [], None
         freq_at = {f["start"]: f for f in freqs}
         dl_at = {d["start"]: d for d in deadlines}
 
@@ -184,7 +185,7 @@ class Engine:
         addr_level = "grassroots" if "grassroots" in addr_levels else ("upper" if "upper" in addr_levels else None)
         addr_text = "、".join(a for a, lv in zip(addressees, addr_levels, strict=False) if lv == "grassroots") or None
         self._sent_starts = [s for s, _, _ in sentences]
-        doc_prior = self._doc_prior(doc, hits)
+        doc_prior = raw_prior = self._doc_prior(doc, hits)
         commentary = doc_prior == "commentary"
         if commentary:
             doc_prior = CRITIQUE
@@ -317,7 +318,7 @@ class Engine:
                                   stext, views, issuer, sent_vague_uppers, cands, sent_idx[k])
         cands = self._gate(doc, cands, infos, legislation, addr_level, title)
         findings = self._merge(doc, cands, infos, config, vague_uppers_doc, reform_decl)
-        return findings, infos
+        return findings, infos, raw_prior
 
     # -- helpers ------------------------------------------------------------------------------------------------
     def _gate(self, doc: Document, cands: list[_Cand], infos: list[Any], legislation: bool,

@@ -87,9 +87,12 @@ def model_allowed(doc: Document, detection: Any) -> np.ndarray:
         if (b is not None and b.kind in NO_MODEL_KINDS) or len(doc.text[s.start : s.end].strip()) < MIN_MODEL_CHARS:
             ok[i] = False
     pols: dict[int, set[str]] = {}
+    starts = [s.start for s in doc.sentences]
     for c in getattr(detection, "clauses", None) or []:
-        if 0 <= c.sentence < n:
-            pols.setdefault(c.sentence, set()).add(c.polarity)
+        # ClauseInfo.sentence indexes the engine's windows, not doc.sentences: locate the clause by offset
+        i = bisect.bisect_right(starts, c.start) - 1
+        if 0 <= i < n:
+            pols.setdefault(i, set()).add(c.polarity)
     for i, ps in pols.items():
         if ps and ps <= NON_DEMAND and ps & {"prohibition", "critique"}:
             ok[i] = False
