@@ -21,9 +21,9 @@ from ..document import Document
 
 def quantify(doc: Document, detection: Any, config: Config) -> dict[str, Any]:
     from . import burden, duties, regulations
-    from .facts import build
+    from .facts import build_cached
 
-    facts = build(doc, detection)
+    facts = build_cached(doc, detection)
     items, detail, summary = burden.compute(facts)
     out: dict[str, Any] = {
         "burden_summary": summary,

@@ -159,9 +159,9 @@ def _index(rows: list[dict[str, Any]]) -> dict[str, Any]:
 # ---- for the detection helper ---------------------------------------------------------------------------------
 def vague_duty_evidence(doc: Any, detection: Any) -> list[dict[str, Any]]:
     """Per ``vague_duty`` finding (by index into ``detection.findings``): strengthen / weaken / none, with why."""
-    from .facts import build
+    from .facts import build_cached
 
-    f = build(doc, detection)
+    f = build_cached(doc, detection)
     m = matrix(f)
     rows, index = m["rows"], m["index"]
     out: list[dict[str, Any]] = []

@@ -15,6 +15,7 @@ import bisect
 import functools
 import itertools
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -254,6 +255,22 @@ def target_of(actor: str | None) -> str | None:
     if village and town:
         return "both"
     return "village" if village else "township"
+
+
+_last = threading.local()
+
+
+def build_cached(doc: Document, detection: Any) -> Facts:
+    """:func:`build`, reused for the same document and detection clauses: detection asks the duty matrix about
+    ``vague_duty`` findings (:func:`docscan.quantify.duties.apply_vague_duty_evidence`) and quantify then needs
+    the same facts. One slot per thread, holding the objects themselves (no id reuse)."""
+    clauses = getattr(detection, "clauses", None)
+    hit = getattr(_last, "slot", None)
+    if hit is not None and hit[0] is doc and hit[1] is clauses and hit[2] == len(clauses or ()) and hit[3] is doc.text:
+        return hit[4]
+    f = build(doc, detection)
+    _last.slot = (doc, clauses, len(clauses or ()), doc.text, f)
+    return f
 
 
 def build(doc: Document, detection: Any) -> Facts:
