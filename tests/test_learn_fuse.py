@@ -76,23 +76,44 @@ def test_weak_rule_vetoed_only_when_model_strongly_disagrees(doc):
     assert [f.source for f in kept] == ["rule"]
 
 
+def _demand_on(doc, i, level="grassroots"):
+    """A Detection whose rule layer read sentence i as a demand (the gate model-only findings need)."""
+    from docscan.detect import ClauseInfo
+
+    s = doc.sentences[i]
+    return Detection(clauses=[ClauseInfo(start=s.start, end=s.end, sentence=i, polarity="demand", actor_level=level)])
+
+
+def test_model_only_needs_a_demand_the_rules_read(doc):
+    probs = probs_for(doc, {1: {"repeated_inspection": 0.93}})
+    assert apply(doc, Detection(), probs, StubModel({}, 3), Config()).findings == []
+    critique = _demand_on(doc, 1)
+    critique.clauses[0].polarity = "critique"
+    assert apply(doc, critique, probs, StubModel({}, 3), Config()).findings == []
+    on_business = _demand_on(doc, 1, level="other")
+    assert apply(doc, on_business, probs, StubModel({}, 3), Config()).findings == []
+    commentary = _demand_on(doc, 1)
+    commentary.doc_prior = "commentary"
+    assert apply(doc, commentary, probs, StubModel({}, 3), Config()).findings == []
+
+
 def test_model_only_finding(doc):
     probs = probs_for(doc, {1: {"repeated_inspection": 0.93}, 2: {"vague_duty": 0.5}})
-    out = apply(doc, Detection(), probs, StubModel({}, 3), Config()).findings
+    out = apply(doc, _demand_on(doc, 1), probs, StubModel({}, 3), Config()).findings
     assert len(out) == 1
     f = out[0]
     assert (f.category, f.source, f.rule) == ("repeated_inspection", "model", "model.repeated_inspection")
     assert "督查" in f.text and doc.text[f.start : f.end] == f.text
     assert f.sentence == "县里每月开展督查。"
     assert "没有规则" in f.message
-    en = apply(doc, Detection(), probs, StubModel({}, 3), Config(lang="en")).findings[0]
+    en = apply(doc, _demand_on(doc, 1), probs, StubModel({}, 3), Config(lang="en")).findings[0]
     assert "no rule" in en.message
 
 
 def test_model_only_respects_disable(doc):
     probs = probs_for(doc, {1: {"repeated_inspection": 0.93}})
     cfg = Config(disable=("repeated_inspection",))
-    assert apply(doc, Detection(), probs, StubModel({}, 3), cfg).findings == []
+    assert apply(doc, _demand_on(doc, 1), probs, StubModel({}, 3), cfg).findings == []
 
 
 def test_no_model_only_where_a_rule_already_reports(doc):

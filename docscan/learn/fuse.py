@@ -6,10 +6,9 @@ For every sentence s and category c, with the model's calibrated probability p =
 - rule only → keep it, unless the model strongly disagrees (p < ``low[c]``) AND the rule finding is weak
   (flag ``weak`` or confidence < ``weak_conf[c]``);
 - model only (p ≥ ``high[c]``) → a finding with ``source="model"`` spanning the best-scoring clause, whose
-  message says there is no rule explanation — but only where the rule layer allows it (:func:`model_allowed`):
-  never on headings, titles or 版记, never on a sentence whose clauses the rules read as prohibition or critique
-  only, and never in a document the rules read as commentary. The model finds paraphrases; the rules still decide
-  what a sentence *does*.
+  message says there is no rule explanation — but only where the rule layer read a clause of the sentence as a
+  demand on a grassroots unit (:func:`model_allowed`). The model finds paraphrases; the rules still decide what a
+  sentence *does* and to whom.
 
 ``low``/``high``/``weak_conf`` are tuned per category on the dev split at training time and stored in the
 model's ``meta.json``. :func:`decide` is the same decision on arrays, used by training and evaluation, so the
@@ -66,35 +65,41 @@ def decide(
 
 
 NO_MODEL_KINDS = frozenset({"heading", "title", "banji"})
-NON_DEMAND = frozenset({"prohibition", "critique", "neutral"})
 MIN_MODEL_CHARS = 8
+# Below this many sentences a text is a snippet (a pasted paragraph, a corpus item), not a whole directive: a
+# subject-less demand there may be addressed to anyone, so it is allowed to carry a model-only finding.
+SNIPPET_SENTENCES = 20
 
 
 def model_allowed(doc: Document, detection: Any) -> np.ndarray:
     """Per sentence: may a model-only finding be added there?
 
-    No on headings/titles/版记 and very short sentences (a heading like 建立工作台账 names a topic, it imposes
-    nothing); no where the rules analysed the sentence and found only prohibition/critique/neutral clauses; no at
-    all in a document the rules read as commentary (``detection.doc_prior == "commentary"``).
+    The model finds paraphrases the rules miss, but the rules still decide what a sentence *does* and to whom.
+    A model-only finding needs a clause the rule layer read as a **demand on a grassroots unit**: actor level
+    ``grassroots``, or an upper-level action scheduled on the receivers (an inspection, or any upper action with a
+    frequency: 县里每月开展督查), or — in a snippet — a demand with no named actor. So: never on headings/titles/版记 or very
+    short sentences; never on prohibitions, critiques, upper-level duties or demands on businesses; never in a
+    document the rules read as commentary.
     """
     n = len(doc.sentences)
-    ok = np.ones(n, dtype=bool)
-    if getattr(detection, "doc_prior", None) == "commentary":
-        ok[:] = False
+    ok = np.zeros(n, dtype=bool)
+    if getattr(detection, "doc_prior", None) == "commentary" or not n:
         return ok
-    for i, s in enumerate(doc.sentences):
-        b = doc.block_at(s.start)
-        if (b is not None and b.kind in NO_MODEL_KINDS) or len(doc.text[s.start : s.end].strip()) < MIN_MODEL_CHARS:
-            ok[i] = False
-    pols: dict[int, set[str]] = {}
+    snippet = n < SNIPPET_SENTENCES
     starts = [s.start for s in doc.sentences]
     for c in getattr(detection, "clauses", None) or []:
-        # ClauseInfo.sentence indexes the engine's windows, not doc.sentences: locate the clause by offset
-        i = bisect.bisect_right(starts, c.start) - 1
-        if 0 <= i < n:
-            pols.setdefault(i, set()).add(c.polarity)
-    for i, ps in pols.items():
-        if ps and ps <= NON_DEMAND and ps & {"prohibition", "critique"}:
+        if c.polarity != "demand":
+            continue
+        received = "inspection_received" in (c.action_types or []) or (c.actor_level == "upper" and c.frequency)
+        if c.actor_level == "grassroots" or received or (snippet and c.actor_level is None):
+            # ClauseInfo.sentence indexes the engine's windows, not doc.sentences: locate the clause by offset
+            i = bisect.bisect_right(starts, c.start) - 1
+            if 0 <= i < n:
+                ok[i] = True
+    for i in np.nonzero(ok)[0]:
+        s = doc.sentences[i]
+        b = doc.block_at(s.start)
+        if (b is not None and b.kind in NO_MODEL_KINDS) or len(doc.text[s.start : s.end].strip()) < MIN_MODEL_CHARS:
             ok[i] = False
     return ok
 
