@@ -44,6 +44,8 @@ class Detection:
     clauses: list[ClauseInfo] = field(default_factory=list)
     # how the rules read the whole document: "commentary" (no model-only findings there), "critique", "demand"
     doc_prior: str | None = None
+    # which findings the document can carry at all: "all" | "grassroots_sentences" | "none" (engine._scope)
+    scope: str = "all"
 
 
 def _engine(config: Config):
@@ -53,8 +55,8 @@ def _engine(config: Config):
 
 
 def detect(doc: Document, config: Config) -> Detection:
-    findings, clauses, doc_prior = _engine(config).run(doc, config)
-    detection = Detection(findings=findings, clauses=clauses, doc_prior=doc_prior)
+    findings, clauses, reading = _engine(config).run(doc, config)
+    detection = Detection(findings=findings, clauses=clauses, doc_prior=reading["prior"], scope=reading["scope"])
     if any(f.category == "vague_duty" for f in findings):
         # the duty matrix (quantify/duties.py) confirms or weakens a push-down: is the upper level vague here, or
         # does the document make its duty concrete elsewhere (an attachment's responsibility table)?

@@ -139,8 +139,9 @@ class Engine:
         self.bump_rx = {id(b): _alternation(b["terms"]) for r in self.rules for b in r.bumps}
 
     # -- the scan ---------------------------------------------------------------------------------------------
-    def run(self, doc: Document, config: Config) -> tuple[list[Finding], list[Any], str | None]:
-        """Findings, clause analyses, and the document prior ("commentary" | "critique" | "demand" | None)."""
+    def run(self, doc: Document, config: Config) -> tuple[list[Finding], list[Any], dict[str, Any]]:
+        """Findings, clause analyses, and how the document reads as a whole: ``{"prior": "commentary" |
+        "critique" | "demand" | None, "scope": "all" | "grassroots_sentences" | "none"}`` (see :meth:`_scope`)."""
         from . import ClauseInfo
 
         text = doc.text
@@ -161,7 +162,7 @@ class Engine:
         for d in deadlines:
             hits.append((d["start"], d["end"], "dl", "deadline"))
         if not hits:
-            return [], [], None
+            return [], [], {"prior": None, "scope": "all"}
         freq_at = {f["start"]: f for f in freqs}
         dl_at = {d["start"]: d for d in deadlines}
 
@@ -316,34 +317,41 @@ class Engine:
                     continue
                 self._apply_rules(doc, cv, pol, info, per_clause_mentions[k], mentions_all, (s_start, s_end),
                                   stext, views, issuer, sent_vague_uppers, cands, sent_idx[k])
-        cands = self._gate(doc, cands, infos, legislation, addr_level, title)
+        scope = self._scope(doc, legislation, addr_level, title)
+        cands = self._gate(cands, scope)
         findings = self._merge(doc, cands, infos, config, vague_uppers_doc, reform_decl)
-        return findings, infos, raw_prior
+        return findings, infos, {"prior": raw_prior, "scope": scope}
 
     # -- helpers ------------------------------------------------------------------------------------------------
-    def _gate(self, doc: Document, cands: list[_Cand], infos: list[Any], legislation: bool,
-              addr_level: str | None, title: str) -> list[_Cand]:
-        """Document-level gating: real documents not addressed to grassroots units yield few findings.
+    def _scope(self, doc: Document, legislation: bool, addr_level: str | None, title: str) -> str:
+        """Document-level scope of burden findings: real documents not addressed to grassroots units yield few.
 
-        - work reports (政府工作报告) → none;
-        - legislation (条例/规定, 第X条) → none;
-        - a real document addressed to upper/other bodies only, or about operators/contractors/责任单位 (title)
-          → only findings whose sentence names a grassroots unit.
-        Short texts (< 20 sentences: snippets, corpus items) are never gated.
+        - ``none``: work reports (政府工作报告) and legislation (条例/规定, 第X条) — statutes bind the public and all
+          levels at once; their duties are not burdens imposed by this document;
+        - ``grassroots_sentences``: a real document addressed to upper/other bodies only, or about operators/
+          contractors/责任单位 (title) — only sentences that name a grassroots unit;
+        - ``all``: everything else. Short texts (< 20 sentences: snippets, corpus items) are never gated.
+        The model's findings pass the same gate (``docscan.learn.fuse.model_allowed``).
         """
-        if not cands or len(doc.sentences) < 20:
-            return cands
+        if len(doc.sentences) < 20:
+            return "all"
         pm = self.pm
-        if any(t in title for t in pm.get("gate_report_titles", []) or []):
-            return []
-        if legislation:
-            return []  # statutes bind the public and all levels at once; their duties are not imposed burdens
+        if legislation or any(t in title for t in pm.get("gate_report_titles", []) or []):
+            return "none"
         md = doc.metadata
         names_grassroots = bool(md.title and _GRASSROOTS_TITLE.search(md.title))
         off_target = not names_grassroots and (
             (addr_level is not None and addr_level != "grassroots")
             or (not md.addressees and not md.doc_number))  # papers, web pages, excerpts without a header
         if off_target or any(t in title for t in pm.get("gate_non_grassroots_titles", []) or []):
+            return "grassroots_sentences"
+        return "all"
+
+    @staticmethod
+    def _gate(cands: list[_Cand], scope: str) -> list[_Cand]:
+        if scope == "none":
+            return []
+        if scope == "grassroots_sentences":
             return [c for c in cands if "grassroots" in (c.ctx.get("sentence_levels") or ())]
         return cands
 

@@ -79,11 +79,12 @@ def model_allowed(doc: Document, detection: Any) -> np.ndarray:
     ``grassroots``, or an upper-level action scheduled on the receivers (an inspection, or any upper action with a
     frequency: 县里每月开展督查), or — in a snippet — a demand with no named actor. So: never on headings/titles/版记 or very
     short sentences; never on prohibitions, critiques, upper-level duties or demands on businesses; never in a
-    document the rules read as commentary.
+    document the rules read as commentary or gate out (statutes, work reports: ``detection.scope``).
     """
     n = len(doc.sentences)
     ok = np.zeros(n, dtype=bool)
-    if getattr(detection, "doc_prior", None) == "commentary" or not n:
+    scope = getattr(detection, "scope", "all")
+    if getattr(detection, "doc_prior", None) == "commentary" or scope == "none" or not n:
         return ok
     snippet = n < SNIPPET_SENTENCES
     starts = [s.start for s in doc.sentences]
@@ -91,6 +92,8 @@ def model_allowed(doc: Document, detection: Any) -> np.ndarray:
         if c.polarity != "demand":
             continue
         received = "inspection_received" in (c.action_types or []) or (c.actor_level == "upper" and c.frequency)
+        if scope == "grassroots_sentences":
+            received = False  # the document is not addressed to grassroots units: the sentence must name one
         if c.actor_level == "grassroots" or received or (snippet and c.actor_level is None):
             # ClauseInfo.sentence indexes the engine's windows, not doc.sentences: locate the clause by offset
             i = bisect.bisect_right(starts, c.start) - 1
