@@ -24,7 +24,7 @@ DEMAND, PROHIBITION, CRITIQUE, NEUTRAL = "demand", "prohibition", "critique", "n
 
 # Trigger lexicons whose presence with an upper-level subject and a frequency makes a scheduled action a demand
 # on the receiver (domain 4c).
-SCHEDULED_LEXICONS = frozenset({"lex:inspection", "lex:ranking", "lex:campaign"})
+SCHEDULED_LEXICONS = frozenset({"lex:inspection", "lex:ranking", "lex:campaign", "lex:secondment"})
 
 
 @dataclass(slots=True)
@@ -78,7 +78,8 @@ def decide_clause(cv: ClauseView) -> Polarity | None:
         word = text[rel: e - base]
         if word == "不得" and text[rel: rel + 3] in ("不得不", "不得分"):
             continue
-        if _overlaps((s, e), trig) and not (s <= min(t[0] for t in trig)):
+        if _overlaps((s, e), trig) and (not (s <= min(t[0] for t in trig))
+                                        or any(ts <= s and e <= te for ts, te in trig)):
             continue  # 取消评先评优资格: the marker is part of a burden trigger
         if any(ms <= s < me for ms, me in modal):
             continue  # 不得分 (score rows) is a demand marker that contains 不得
