@@ -157,3 +157,54 @@ def shapes_pdf(path: str | Path, n_pages: int = 2) -> None:
         c.rect(100, 100, 300, 500, fill=1)
         c.showPage()
     c.save()
+
+
+def table_pdf(
+    path: str | Path,
+    rows: list[list[str]],
+    *,
+    widths: list[float],
+    before: list[str] = (),
+    after: list[str] = (),
+    size: float = 12.0,
+) -> None:
+    """A page with paragraphs ``before``, a ruled table (every cell boxed; text wrapped inside its cell, one
+    drawString per cell line, top-aligned) and paragraphs ``after``. ``rows[0]`` is the header row."""
+    from reportlab.pdfgen import canvas
+
+    _font()
+    c = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H))
+    y = TOP
+
+    def para(text: str) -> None:
+        nonlocal y
+        c.setFont(FONT, BODY)
+        for k, line in enumerate(wrap(text, WIDTH - 2 * BODY, WIDTH)):
+            c.drawString(LEFT + (2 * BODY if k == 0 else 0), y, line)
+            y -= PITCH
+
+    for p in before:
+        para(p)
+    pad, lead = 4.0, size * 1.4
+    top = y + BODY - 4  # the table starts just under the last baseline's descent
+    xs = [LEFT]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    c.setFont(FONT, size)
+    c.setLineWidth(0.8)
+    for row in rows:
+        wrapped = [
+            wrap(t, w - 2 * pad, w - 2 * pad, size) if t else [] for t, w in zip(row, widths, strict=True)
+        ]
+        height = max(1, *(len(w) for w in wrapped)) * lead + 2 * pad
+        bottom = top - height
+        for k, lines in enumerate(wrapped):
+            c.rect(xs[k], bottom, widths[k], height, stroke=1, fill=0)
+            for j, line in enumerate(lines):
+                c.drawString(xs[k] + pad, top - pad - size - j * lead, line)
+        top = bottom
+    y = top - PITCH
+    for p in after:
+        para(p)
+    c.showPage()
+    c.save()

@@ -186,3 +186,105 @@ def test_scanned_pdf_error(tmp_path):
     shapes_pdf(path)
     err = _cli_error(path)
     assert "pdf_no_text" in err and "OCR" in err
+
+
+# -- ruled tables ----------------------------------------------------------------------------------
+
+SCORE_ROWS = [
+    ["考核内容", "分值", "评分标准", "佐证材料", "责任单位"],
+    [
+        "建立工作台账",
+        "10",
+        "未建立台账扣2分；台账内容不完整的每处扣0.5分，扣完为止",
+        "工作台账、会议记录",
+        "各乡镇人民政府",
+    ],
+    ["开展入户走访", "20", "每月走访不少于一次，未按要求走访的扣1分", "走访照片和签字记录表", "各村（社区）"],
+    ["信息报送", "5", "未按时报送扣1分", "", "县直各部门"],
+]
+BEFORE = ["附件", "某某县基层治理工作考核细则", "为规范考核工作，制定本细则，各单位按下表执行。"]
+AFTER = ["本细则由县考核办负责解释，自印发之日起施行。"]
+
+
+@pytest.fixture(scope="module")
+def score_table(tmp_path_factory):
+    from pdfgen import table_pdf
+
+    path = tmp_path_factory.mktemp("pdf") / "考核细则.pdf"
+    table_pdf(path, SCORE_ROWS, widths=[90, 40, 160, 100, 80], before=BEFORE, after=AFTER)
+    return path
+
+
+def test_ruled_table_gives_one_block_per_cell(score_table):
+    raw = extract_raw(score_table)
+    cells = [b for b in raw.iter_blocks() if b.kind == "table_cell"]
+    got = {(b.ref["row"], b.ref["cell"]): _flat(b.text) for b in cells}
+    want = {(r, c): _flat(t) for r, row in enumerate(SCORE_ROWS) for c, t in enumerate(row) if t}
+    assert got == want
+    assert len({b.ref["table"] for b in cells}) == 1
+    # multi-line cells keep their line breaks, in reading order
+    assert next(b for b in cells if b.ref["row"] == 1 and b.ref["cell"] == 2).text.count("\n") == 2
+    # cells sit between the paragraphs above and below the table; no cell text is left in a paragraph
+    kinds = [b.kind for b in raw.iter_blocks()]
+    assert kinds == ["paragraph"] * 3 + ["table_cell"] * len(want) + ["paragraph"]
+    paras = "".join(b.text for b in raw.iter_blocks() if b.kind == "paragraph")
+    assert "台账" not in paras and "走访" not in paras
+
+
+def test_table_text_fidelity_and_char_index(score_table):
+    import pypdfium2 as pdfium
+
+    doc = docscan.extract(score_table)
+    expected = "".join(BEFORE) + "".join(t for row in SCORE_ROWS for t in row) + "".join(AFTER)
+    ratio = difflib.SequenceMatcher(None, _flat(expected), _flat(doc.text), autojunk=False).ratio()
+    assert ratio >= 0.99, ratio
+    assert doc.text.count("未建立台账扣2分") == 1  # nothing duplicated
+    raw = extract_raw(score_table)
+    pdf = pdfium.PdfDocument(str(score_table))
+    try:
+        tp = pdf[0].get_textpage()
+        for b in raw.iter_blocks():
+            idx = b.ref["char_index"]
+            assert len(idx) == len(b.text)
+            for k, ch in enumerate(b.text):
+                if not ch.isspace():
+                    assert tp.get_text_range(idx[k], 1) == ch
+        cell = next(b for b in raw.iter_blocks() if b.text.startswith("走访照片"))
+        assert len(span_rects(score_table, 1, cell.ref["char_index"])) == 2  # one rectangle per cell line
+    finally:
+        pdf.close()
+
+
+def test_score_row_is_flagged(score_table):
+    rep = docscan.scan(score_table)
+    doc = docscan.extract(score_table)
+    cell = next(
+        b for b in doc.blocks if b.kind == "table_cell" and "未建立台账扣2分" in doc.text[b.start : b.end]
+    )
+    hits = [f for f in rep.findings if f.category == "ledger_demand" and cell.start <= f.start < cell.end]
+    assert hits, [(f.category, f.text) for f in rep.findings]
+
+
+def test_pdfplumber_only_opens_for_ruled_pages(tmp_path, monkeypatch, score_table):
+    import pdfplumber
+
+    calls: list[str] = []
+    real_open = pdfplumber.open
+
+    def spy(path, *args, **kwargs):
+        calls.append(str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(pdfplumber, "open", spy)
+    text_only = tmp_path / "long.pdf"
+    stems = "甲乙丙丁戊己庚辛壬癸"
+    pages = [
+        [f"{stems[i % 10]}{stems[i // 10]}组：{PARAS[3 + i % 3]}"[:28], PARAS[1][: 10 + i % 17]]
+        for i in range(100)
+    ]
+    lines_pdf(text_only, pages)
+    doc = docscan.extract(text_only)
+    assert doc.source.pages == 100 and "癸癸组" in doc.text
+    assert calls == []
+    extract_raw(score_table)
+    assert calls == [str(score_table)]

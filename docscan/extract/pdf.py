@@ -22,6 +22,7 @@ looks like the continuation of the previous page's last paragraph (a hint for no
 from __future__ import annotations
 
 import ctypes
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -72,6 +73,15 @@ class Line:
     bottom: float
     size: float
     red: bool = False
+
+
+@dataclass(slots=True)
+class Table:
+    """A ruled table found by pdfplumber, its cells already turned into ``table_cell`` blocks (row order)."""
+
+    top: float  # PDF units, y up
+    bottom: float
+    blocks: list[RawBlock]
 
 
 class _Geom:
@@ -322,11 +332,17 @@ def _block(group: list[Line], page_no: int, lay: _Layout, with_index: bool) -> R
 
 
 def layout_pages(
-    pages: list[list[Line]], sizes: list[tuple[float, float]], *, with_index: bool = True
+    pages: list[list[Line]],
+    sizes: list[tuple[float, float]],
+    *,
+    with_index: bool = True,
+    tables: dict[int, list[Table]] | None = None,
 ) -> list[RawPage]:
     """Lines of every page (y up: ``top > bottom``) → RawPages of paragraph blocks and furniture.
 
     Shared with the OFD extractor, which has no char indices (``with_index=False``: ref is ``{"page": n}``).
+    ``tables`` (page index → tables whose chars were taken out of that page's lines) puts each table's
+    cell blocks where the table sits: lines above it and lines below it are grouped apart.
     """
     lay = _layout(pages)
     furniture = _classify_furniture(pages)
@@ -350,20 +366,31 @@ def layout_pages(
             )
             (blocks if ln.top > sizes[pi][1] / 2 else tail).append(fb)
         first_body = True
-        for g in _group(body, lay):
-            b = _block(g, page_no, lay, with_index)
-            if (
-                first_body
-                and last_body is not None
-                and b.kind == "paragraph"
-                and not b.style.get("color")
-                and g[0].x0 <= lay.left + 1.5 * lay.em
-                and not last_body.text.endswith(_TERMINAL)
-            ):
-                b.ref["continues"] = True
-            first_body = False
-            blocks.append(b)
-            last_body = b
+        page_tables = sorted((tables or {}).get(pi, []), key=lambda t: -t.top)
+        segments: list[list[Line]] = [[] for _ in range(len(page_tables) + 1)]
+        for ln in body:
+            mid = (ln.top + ln.bottom) / 2
+            segments[sum(1 for t in page_tables if (t.top + t.bottom) / 2 > mid)].append(ln)
+        for si, seg in enumerate(segments):
+            if si:
+                blocks.extend(page_tables[si - 1].blocks)
+                first_body = False
+                last_body = page_tables[si - 1].blocks[-1]
+            for g in _group(seg, lay):
+                b = _block(g, page_no, lay, with_index)
+                if (
+                    first_body
+                    and last_body is not None
+                    and last_body.kind != "table_cell"
+                    and b.kind == "paragraph"
+                    and not b.style.get("color")
+                    and g[0].x0 <= lay.left + 1.5 * lay.em
+                    and not last_body.text.endswith(_TERMINAL)
+                ):
+                    b.ref["continues"] = True
+                first_body = False
+                blocks.append(b)
+                last_body = b
         blocks.extend(tail)
         w, h = sizes[pi]
         raw_pages.append(RawPage(number=page_no, blocks=blocks, width=w, height=h))
@@ -397,6 +424,7 @@ def _extract(pdf: Any, path: Path, info: SourceInfo, config: Config) -> RawDocum
 
     pages: list[list[Line]] = []
     sizes: list[tuple[float, float]] = []
+    ruled: list[int] = []  # pages whose drawing has enough straight segments to hold a table
     import pypdfium2 as pdfium
 
     for i in range(n_read):
@@ -414,6 +442,8 @@ def _extract(pdf: Any, path: Path, info: SourceInfo, config: Config) -> RawDocum
                 pages.append(_read_lines(tp, geom, h, want_color=(i == 0)))
             finally:
                 tp.close()
+            if pages[-1] and _has_rulings(page.raw):
+                ruled.append(i)
         finally:
             page.close()
         sizes.append((w, h))
@@ -421,7 +451,225 @@ def _extract(pdf: Any, path: Path, info: SourceInfo, config: Config) -> RawDocum
     if all(sum(len(ln.text) for ln in p) < 10 for p in pages):
         raise DocscanError("pdf_no_text", f"{path.name}: {_image_note(pdf, n_read)}")
 
-    return RawDocument(source=info, pages=layout_pages(pages, sizes), warnings=warnings)
+    tables = _tables(pdf, path, ruled, pages, sizes, geom, warnings) if ruled else {}
+    return RawDocument(source=info, pages=layout_pages(pages, sizes, tables=tables), warnings=warnings)
+
+
+# -- ruled tables (pdfplumber, only on pages that draw rulings) -------------------------------------
+
+# straight path segments a page must draw before pdfplumber is asked about it: a 2×2 grid of lines has 12
+# (6 lines, move + line each) and four boxed cells 16, while a 公文's red separator or 版记 rules stay below
+_RULING_SEGMENTS = 12
+_TABLE_FIDELITY = 0.97  # pdfium cell text vs pdfplumber cell text (whitespace-blind) below this: keep lines
+
+
+def _has_rulings(page_raw: Any) -> bool:
+    """Cheap check on pdfium page objects (no pdfplumber): enough straight segments for a table?"""
+    import pypdfium2.raw as c
+
+    count = 0
+
+    def walk(n: int, get: Any, parent: Any, depth: int) -> bool:
+        nonlocal count
+        for k in range(n):
+            obj = get(parent, k)
+            kind = c.FPDFPageObj_GetType(obj)
+            if kind == c.FPDF_PAGEOBJ_PATH:
+                for j in range(c.FPDFPath_CountSegments(obj)):
+                    seg = c.FPDFPath_GetPathSegment(obj, j)
+                    if c.FPDFPathSegment_GetType(seg) != c.FPDF_SEGMENT_BEZIERTO:
+                        count += 1
+                if count >= _RULING_SEGMENTS:
+                    return True
+            elif (
+                kind == c.FPDF_PAGEOBJ_FORM
+                and depth < 2
+                and walk(c.FPDFFormObj_CountObjects(obj), c.FPDFFormObj_GetObject, obj, depth + 1)
+            ):
+                return True
+        return False
+
+    return walk(c.FPDFPage_CountObjects(page_raw), c.FPDFPage_GetObject, page_raw, 0)
+
+
+def _tables(
+    pdf: Any,
+    path: Path,
+    ruled: list[int],
+    pages: list[list[Line]],
+    sizes: list[tuple[float, float]],
+    geom: _Geom,
+    warnings: list[str],
+) -> dict[int, list[Table]]:
+    """Tables on the ``ruled`` pages; their chars leave ``pages[i]`` (lines rebuilt from what remains)."""
+    try:
+        import pdfplumber
+
+        plumber = pdfplumber.open(str(path), pages=[i + 1 for i in ruled])
+    except Exception as e:  # pdfminer refuses what pdfium read: tables stay as lines
+        warnings.append(f"table detection skipped: {type(e).__name__}: {e}")
+        return {}
+    out: dict[int, list[Table]] = {}
+    n_tables = 0
+    try:
+        for i, ppage in zip(ruled, plumber.pages, strict=False):
+            try:
+                found = [
+                    (t.bbox, [list(r.cells) for r in t.rows], t.extract())
+                    for t in ppage.find_tables()
+                    if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2
+                ]
+            except Exception as e:  # a malformed page: keep its lines
+                warnings.append(f"page {i + 1}: table detection failed: {type(e).__name__}: {e}")
+                found = []
+            finally:
+                ppage.close()
+            if not found:
+                continue
+            page = pdf[i]
+            tp = page.get_textpage()
+            try:
+                text = _page_text(tp)
+                for bbox, rows, expected in found:
+                    table = _map_table(tp, geom, text, i, pages, sizes[i][1], bbox, rows, expected, n_tables)
+                    if table is None:
+                        warnings.append(f"page {i + 1}: a table's cells could not be mapped; kept as lines")
+                        continue
+                    out.setdefault(i, []).append(table)
+                    n_tables += 1
+            finally:
+                tp.close()
+                page.close()
+    finally:
+        plumber.close()
+    return out
+
+
+_Box = tuple[float, float, float, float]  # left, bottom, right, top (PDF units, y up)
+
+
+def _map_table(
+    tp: Any,
+    geom: _Geom,
+    text: str,
+    pi: int,
+    pages: list[list[Line]],
+    height: float,
+    bbox: tuple[float, float, float, float],
+    rows: list[list[Any]],
+    expected: list[list[str | None]],
+    t_index: int,
+) -> Table | None:
+    """pdfplumber cells (top-left origin) → pdfium chars by glyph centre; None when the texts disagree."""
+    x0, y0, x1, y1 = bbox[0], height - bbox[3], bbox[2], height - bbox[1]
+    cells: list[tuple[int, int, _Box]] = [
+        (r, c, (cb[0], height - cb[3], cb[2], height - cb[1]))
+        for r, row in enumerate(rows)
+        for c, cb in enumerate(row)
+        if cb is not None
+    ]
+
+    def cell_of(b: _Box) -> int | None:
+        cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+        if not (x0 <= cx <= x1 and y0 <= cy <= y1):
+            return None
+        for k, (_, _, cb) in enumerate(cells):
+            if cb[0] <= cx <= cb[2] and cb[1] <= cy <= cb[3]:
+                return k
+        return None
+
+    # per cell: (pdfium index, char, the line's baseline and size); lines keep chars outside every cell
+    got: dict[int, list[tuple[int, str, float, float]]] = {}
+    kept: list[Line] = []
+    for ln in pages[pi]:
+        if ln.bottom > y1 or ln.top < y0 or ln.x1 < x0 or ln.x0 > x1:
+            kept.append(ln)
+            continue
+        boxes = [geom.box(tp, j) for j in ln.idx]
+        owner: list[int | None] = [
+            None if ch.isspace() else cell_of(b) for ch, b in zip(ln.text, boxes, strict=True)
+        ]
+        # a space belongs to a cell when the chars on both sides do (else it separated two cells)
+        for k, ch in enumerate(ln.text):
+            if ch.isspace():
+                left = next((owner[j] for j in range(k - 1, -1, -1) if not ln.text[j].isspace()), None)
+                right = next((owner[j] for j in range(k + 1, len(ln.text)) if not ln.text[j].isspace()), None)
+                owner[k] = left if left is not None and left == right else None
+        run: list[int] = []
+        for k, o in enumerate(owner):
+            if o is None:
+                run.append(k)
+                continue
+            got.setdefault(o, []).append((ln.idx[k], ln.text[k], ln.bottom, ln.size))
+            _keep_run(ln, run, boxes, kept)
+            run = []
+        _keep_run(ln, run, boxes, kept)
+    if not got:
+        return None
+
+    blocks: list[RawBlock] = []
+    mine: list[str] = []
+    theirs: list[str] = []
+    for k, (r, c, _) in enumerate(cells):
+        want = expected[r][c] if r < len(expected) and c < len(expected[r]) else None
+        theirs.append(re.sub(r"\s+", "", want or ""))
+        chars = sorted(got.get(k, []))
+        parts: list[str] = []
+        idx: list[int] = []
+        prev: float | None = None
+        for j, ch, base, size in chars:
+            if prev is not None and abs(base - prev) > 0.3 * max(size, 1.0):
+                # the char sits on another text row: a new line inside the cell
+                parts.append("\n")
+                idx.append(j - 1 if j > 0 and text[j - 1] in "\r\n " else idx[-1])
+            parts.append(ch)
+            idx.append(j)
+            prev = base
+        cell_text = "".join(parts).strip(_SPACE + "\n")
+        mine.append(re.sub(r"\s+", "", cell_text))
+        if not cell_text:
+            continue
+        lead = len("".join(parts)) - len("".join(parts).lstrip(_SPACE + "\n"))
+        idx = idx[lead : lead + len(cell_text)]
+        blocks.append(
+            RawBlock(
+                kind="table_cell",
+                text=cell_text,
+                page=pi + 1,
+                ref={"page": pi + 1, "char_index": idx, "table": t_index, "row": r, "cell": c},
+                style={"size": round(geom.size(tp, idx[0]), 1)},
+            )
+        )
+    a, b = "".join(mine), "".join(theirs)
+    if not blocks or (
+        a != b and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() < _TABLE_FIDELITY
+    ):
+        return None
+    pages[pi] = kept
+    return Table(top=y1, bottom=y0, blocks=blocks)
+
+
+def _keep_run(ln: Line, run: list[int], boxes: list[_Box], kept: list[Line]) -> None:
+    """Chars ``run`` of line ``ln`` lie outside the table's cells: keep them as a line of their own."""
+    while run and ln.text[run[0]].isspace():
+        run.pop(0)
+    while run and ln.text[run[-1]].isspace():
+        run.pop()
+    if not run:
+        return
+    a, b = run[0], run[-1]
+    kept.append(
+        Line(
+            ln.text[a : b + 1],
+            ln.idx[a : b + 1],
+            boxes[a][0],
+            boxes[b][2],
+            max(boxes[a][3], boxes[b][3]),
+            min(boxes[a][1], boxes[b][1]),
+            ln.size,
+            ln.red,
+        )
+    )
 
 
 def _image_note(pdf: Any, n_read: int) -> str:
