@@ -17,6 +17,13 @@ become kind ``banji``.
 between lines maps to pdfium's generated line-break char. :func:`char_boxes` / :func:`span_rects` turn
 indices back into boxes for annotated output. ``ref["continues"] = True`` marks a page's first block that
 looks like the continuation of the previous page's last paragraph (a hint for normalize).
+
+Ruled tables (考核细则 score tables, 任务分工表): a page whose pdfium path objects draw at least
+``_RULING_SEGMENTS`` straight segments goes to pdfplumber ``find_tables()`` (opened once, only for those
+pages; text-only PDFs never import it). Each cell becomes a ``table_cell`` block (lines inside a cell kept,
+reading order) with ``ref`` ``{"page", "char_index", "table", "row", "cell"}``: pdfium chars are assigned to
+cells by glyph centre, so highlights still work, and the lines they came from lose them. When the mapped text
+disagrees with pdfplumber's own cell text (offset media boxes, odd encodings) the table stays as lines.
 """
 
 from __future__ import annotations
