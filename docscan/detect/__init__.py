@@ -46,6 +46,10 @@ class Detection:
     doc_prior: str | None = None
     # which findings the document can carry at all: "all" | "grassroots_sentences" | "none" (engine._scope)
     scope: str = "all"
+    # parse_frequency/parse_deadline over doc.text, as the engine found them (quantify/facts.py reuses them
+    # instead of parsing the whole text again); None when detection did not run the engine
+    frequencies: list[dict[str, Any]] | None = None
+    deadlines: list[dict[str, Any]] | None = None
 
 
 def _engine(config: Config):
@@ -56,7 +60,8 @@ def _engine(config: Config):
 
 def detect(doc: Document, config: Config) -> Detection:
     findings, clauses, reading = _engine(config).run(doc, config)
-    detection = Detection(findings=findings, clauses=clauses, doc_prior=reading["prior"], scope=reading["scope"])
+    detection = Detection(findings=findings, clauses=clauses, doc_prior=reading["prior"], scope=reading["scope"],
+                          frequencies=reading.get("frequencies"), deadlines=reading.get("deadlines"))
     if any(f.category == "vague_duty" for f in findings):
         # the duty matrix (quantify/duties.py) confirms or weakens a push-down: is the upper level vague here, or
         # does the document make its duty concrete elsewhere (an attachment's responsibility table)?

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .lexicon import actor_data
 
@@ -40,6 +41,25 @@ def _compiled() -> tuple[list[tuple[str, re.Pattern[str]]], tuple[str, ...], tup
             tuple(d.get("narrative_subjects", [])))
 
 
+def _contains_any(words: tuple[str, ...]) -> Any:
+    """``f(s)`` true when some word occurs in ``s``: one regex search instead of a loop of ``in`` tests (hot:
+    find_mentions runs for every evaluated clause)."""
+    words = tuple(str(w) for w in words)
+    if not words:
+        return lambda s: False
+    if "" in words:
+        return lambda s: True
+    rx = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+    return rx.search
+
+
+@functools.cache
+def _markers() -> tuple[Any, Any, tuple[str, ...]]:
+    """(object marker test, agent marker test, narrative subjects as a tuple for endswith/startswith)."""
+    _pats, obj_markers, agent_markers, narrative = _compiled()
+    return _contains_any(obj_markers), _contains_any(agent_markers), tuple(str(n) for n in narrative)
+
+
 def term_levels() -> dict[str, str]:
     """term → level, for the engine's automaton (a term listed twice keeps its first level)."""
     d = actor_data()
@@ -64,30 +84,33 @@ def global_patterns() -> list[tuple[str, re.Pattern[str]]]:
 def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) -> list[Mention]:
     """Actor mentions in one clause: ``term_hits`` are (abs_start, abs_end, level) from the automaton and the
     name patterns (:func:`global_patterns`)."""
-    _pats, obj_markers, agent_markers, narrative = _compiled()
     if not term_hits:
         return []
-    cands: list[tuple[int, int, str]] = list(term_hits)
-    # longest first, then leftmost; drop overlaps
-    cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-    chosen: list[tuple[int, int, str]] = []
-    for c in cands:
-        if all(c[1] <= o[0] or o[1] <= c[0] for o in chosen):
-            chosen.append(c)
-    chosen.sort()
+    has_obj, has_agent, narrative = _markers()
+    if len(term_hits) == 1:
+        chosen = list(term_hits)
+    else:
+        cands: list[tuple[int, int, str]] = list(term_hits)
+        # longest first, then leftmost; drop overlaps
+        cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+        chosen = []
+        for c in cands:
+            if all(c[1] <= o[0] or o[1] <= c[0] for o in chosen):
+                chosen.append(c)
+        chosen.sort()
     out: list[Mention] = []
     for s, e, level in chosen:
         before = text[: s - start]
         word = text[s - start: e - start]
-        if any(before.endswith(n) or word.startswith(n) for n in narrative):
+        if narrative and (before.endswith(narrative) or word.startswith(narrative)):
             continue
-        is_agent = any(a in before[-4:] for a in agent_markers)
+        is_agent = bool(has_agent(before[-4:]))
         if is_agent and level == "other" and any(m in before for m in _MODAL_BEFORE):
             # 须填写记录并由当事人签字: a co-signer inside the addressee's duty, not the obligated party
             is_agent = False
             out.append(Mention(s, e, word, level, True, False, False, False))
             continue
-        is_object = not is_agent and any(m in before for m in obj_markers)
+        is_object = not is_agent and bool(has_obj(before))
         collective = word.startswith(_COLLECTIVE) or before.endswith(_COLLECTIVE)
         addressed = "对" in before[-8:] or "到" in before[-4:]
         out.append(Mention(s, e, word, level, is_object, is_agent, collective, addressed))

@@ -136,6 +136,7 @@ class Engine:
         self.urgency = sev.get("urgency", []) or []
         self.buckets = sev.get("buckets", {"high": 4, "medium": 2})
         self.sev_rx = [_alternation(f.get("terms") or []) for f in self.sev_features]
+        self._feat_index = _FeatureIndex(self.sev_features)
         self.bump_rx = {id(b): _alternation(b["terms"]) for r in self.rules for b in r.bumps}
 
     # -- the scan ---------------------------------------------------------------------------------------------
@@ -162,7 +163,7 @@ class Engine:
         for d in deadlines:
             hits.append((d["start"], d["end"], "dl", "deadline"))
         if not hits:
-            return [], [], {"prior": None, "scope": "all"}
+            return [], [], {"prior": None, "scope": "all", "frequencies": freqs, "deadlines": deadlines}
         freq_at = {f["start"]: f for f in freqs}
         dl_at = {d["start"]: d for d in deadlines}
 
@@ -206,6 +207,7 @@ class Engine:
 
         self._block_starts = [b.start for b in doc.blocks]
         self._feat_cache: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        self._sent_feat_cache: dict[str, set[int]] = {}
         infos: list[Any] = []
         cands: list[_Cand] = []
         vague_uppers_doc: list[str] = []
@@ -320,7 +322,7 @@ class Engine:
         scope = self._scope(doc, legislation, addr_level, title)
         cands = self._gate(cands, scope)
         findings = self._merge(doc, cands, infos, config, vague_uppers_doc, reform_decl)
-        return findings, infos, {"prior": raw_prior, "scope": scope}
+        return findings, infos, {"prior": raw_prior, "scope": scope, "frequencies": freqs, "deadlines": deadlines}
 
     # -- helpers ------------------------------------------------------------------------------------------------
     def _scope(self, doc: Document, legislation: bool, addr_level: str | None, title: str) -> str:
@@ -495,13 +497,12 @@ class Engine:
         key = (cv.start, cv.end)
         present = self._feat_cache.get(key)
         if present is None:
-            present = []
-            for feat, rx in zip(self.sev_features, self.sev_rx, strict=True):
-                scope_text = stext if feat.get("scope") == "sentence" else cv.text
-                all_terms = feat.get("all_terms") or []
-                if (rx is not None and rx.search(scope_text)) or (
-                        all_terms and all(t in scope_text for t in all_terms)):
-                    present.append(feat)
+            sent_found = self._sent_feat_cache.get(stext)
+            if sent_found is None:
+                sent_found = self._sent_feat_cache[stext] = self._feat_index.found(stext)
+            clause_found = self._feat_index.found(cv.text)
+            present = [feat for i, feat in enumerate(self.sev_features)
+                       if i in (sent_found if feat.get("scope") == "sentence" else clause_found)]
             self._feat_cache[key] = present
         for feat in present:
             cats = feat.get("categories")
@@ -630,6 +631,58 @@ class Engine:
         if p.get("confidence") == "L":
             ref += " (to be verified)" if lang == "en" else "（待核实）"
         return ref
+
+
+class _FeatureIndex:
+    """Which severity features a text has, from one Aho-Corasick pass: feature ``i`` is present when one of its
+    ``terms`` occurs in the text, or all of its ``all_terms`` do (the terms are literals, so this is exactly
+    ``alternation(terms).search(text)`` / ``all(t in text ...)``, without a regex search per feature)."""
+
+    def __init__(self, features: list[dict[str, Any]]) -> None:
+        import ahocorasick
+
+        self.always: set[int] = set()
+        self.need_all: dict[int, int] = {}  # feature -> number of distinct non-empty all_terms
+        words: dict[str, set[tuple[str, int]]] = {}
+        for i, feat in enumerate(features):
+            terms = [str(t) for t in feat.get("terms") or []]
+            if "" in terms:
+                self.always.add(i)  # an empty alternative matches anywhere
+            for t in terms:
+                if t:
+                    words.setdefault(t, set()).add(("t", i))
+            all_terms = feat.get("all_terms") or []
+            if all_terms:
+                distinct = {str(t) for t in all_terms if str(t)}
+                if not distinct:
+                    self.always.add(i)
+                else:
+                    self.need_all[i] = len(distinct)
+                    for t in distinct:
+                        words.setdefault(t, set()).add(("a", i))
+        self.auto: Any = None
+        if words:
+            auto = ahocorasick.Automaton()
+            for w, vals in words.items():
+                auto.add_word(w, (w, tuple(vals)))
+            auto.make_automaton()
+            self.auto = auto
+
+    def found(self, text: str) -> set[int]:
+        out = set(self.always)
+        if self.auto is None:
+            return out
+        seen_all: dict[int, set[str]] = {}
+        for _, (w, vals) in self.auto.iter(text):
+            for kind, i in vals:
+                if kind == "t":
+                    out.add(i)
+                else:
+                    seen_all.setdefault(i, set()).add(w)
+        for i, ws in seen_all.items():
+            if len(ws) == self.need_all[i]:
+                out.add(i)
+        return out
 
 
 def _alternation(terms: list[str]) -> Any:

@@ -281,8 +281,14 @@ def build(doc: Document, detection: Any) -> Facts:
     issued = _iso(doc.metadata.date)
     year = issued.year if issued else _year_in(doc.metadata.title or "") or 2025
     rx = _regexes()
-    freqs = parse_frequency(text)
-    deadlines = parse_deadline(text, issued)
+    # the engine parsed the same text already (Detection.frequencies/deadlines); parse again only when absent or
+    # when the detection was made for another text
+    freqs = getattr(detection, "frequencies", None)
+    if freqs is None or not _spans_match(text, freqs):
+        freqs = parse_frequency(text)
+    deadlines = getattr(detection, "deadlines", None)
+    if deadlines is None or not _spans_match(text, deadlines):
+        deadlines = parse_deadline(text, issued)
 
     # clauses in document order
     clauses: list[Clause] = []
@@ -404,6 +410,10 @@ def build(doc: Document, detection: Any) -> Facts:
         r["sent"] = max(0, bisect.bisect_right(sstarts, r["start"]) - 1)
     named.sort()
     return Facts(doc, text, clauses, sents, issued, year, addr_level, addr_target, ranges, named)
+
+
+def _spans_match(text: str, items: list[dict[str, Any]]) -> bool:
+    return all(text.startswith(x["text"], x["start"]) for x in items)
 
 
 _LEAD = re.compile(r"^[\s|（(一二三四五六七八九十0-9）)、.．]*(?:请|由|并|并由|同时|另外|此外|其中|对此)?")
