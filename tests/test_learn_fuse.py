@@ -97,6 +97,15 @@ def test_model_only_needs_a_demand_the_rules_read(doc):
     assert apply(doc, commentary, probs, StubModel({}, 3), Config()).findings == []
 
 
+def test_no_model_only_in_whole_documents():
+    """A directive with a 公文 header is a whole document: the model confirms or vetoes, it adds nothing alone."""
+    whole = extract_document("<t>", Config(), text="关于做好环境整治工作的通知\n各乡镇人民政府：\n" + TEXT)
+    assert whole.metadata.title and len(whole.sentences) >= 3
+    i = next(k for k, s in enumerate(whole.sentences) if "督查" in whole.text[s.start : s.end])
+    probs = probs_for(whole, {i: {"repeated_inspection": 0.95}})
+    assert apply(whole, _demand_on(whole, i), probs, StubModel({}, len(whole.sentences)), Config()).findings == []
+
+
 def test_model_only_finding(doc):
     probs = probs_for(doc, {1: {"repeated_inspection": 0.93}, 2: {"vague_duty": 0.5}})
     out = apply(doc, _demand_on(doc, 1), probs, StubModel({}, 3), Config()).findings

@@ -6,8 +6,8 @@ For every sentence s and category c, with the model's calibrated probability p =
 - rule only → keep it, unless the model strongly disagrees (p < ``low[c]``) AND the rule finding is weak
   (flag ``weak`` or confidence < ``weak_conf[c]``);
 - model only (p ≥ ``high[c]``) → a finding with ``source="model"`` spanning the best-scoring clause, whose
-  message says there is no rule explanation — but only where the rule layer read a clause of the sentence as a
-  demand on a grassroots unit (:func:`model_allowed`). The model finds paraphrases; the rules still decide what a
+  message says there is no rule explanation — only in snippets, and only where the rule layer read a clause of
+  the sentence as a demand on a grassroots unit (:func:`model_allowed`). The model finds paraphrases; the rules still decide what a
   sentence *does* and to whom.
 
 ``low``/``high``/``weak_conf`` are tuned per category on the dev split at training time and stored in the
@@ -66,8 +66,6 @@ def decide(
 
 NO_MODEL_KINDS = frozenset({"heading", "title", "banji"})
 MIN_MODEL_CHARS = 8
-# a named grassroots unit (乡镇, 街道, 村, 社区, 网格…), not the generic word 基层
-UNIT_CHARS = ("乡", "镇", "街道", "村", "社区", "居委", "网格", "苏木", "嘎查")
 # Below this many sentences and without a 公文 header (title, 主送机关, 文号) a text is a snippet (a pasted
 # paragraph, a corpus item), not a whole directive: a subject-less demand there may be addressed to anyone, so it
 # may carry a model-only finding.
@@ -78,40 +76,32 @@ def model_allowed(doc: Document, detection: Any) -> np.ndarray:
     """Per sentence: may a model-only finding be added there?
 
     The model finds paraphrases the rules miss, but the rules still decide what a sentence *does* and to whom.
-    A model-only finding needs a clause the rule layer read as a **demand on a grassroots unit**. In a snippet
-    (< ``SNIPPET_SENTENCES`` and no 公文 header): actor level ``grassroots`` or unnamed, or an upper-level action scheduled on the
-    receivers (an inspection, or any upper action with a frequency: 县里每月开展督查). In a whole document: the
-    sentence must name the grassroots unit itself. So: never on headings/titles/版记 or very
-    short sentences; never on prohibitions, critiques, upper-level duties or demands on businesses; never in a
-    document the rules read as commentary or gate out (statutes, work reports: ``detection.scope``).
+    Only in a **snippet** (fewer than ``SNIPPET_SENTENCES`` sentences and no 公文 header — a pasted paragraph, a
+    corpus item), and only where the rule layer read a clause as a demand on a grassroots unit: actor level
+    ``grassroots`` or unnamed, or an upper-level action scheduled on the receivers (an inspection, or any upper
+    action with a frequency: 县里每月开展督查). Never on headings/titles/版记 or very short sentences, never on
+    prohibitions, critiques, upper-level duties or demands on businesses.
+
+    In a **whole document** there are no model-only findings: measured on real public documents they were almost
+    all false (1 of 17, then 1 of 10 even when the sentence had to name a grassroots unit) while the rule-backed
+    findings held (17 of 21). There the model only confirms or vetoes what the rules found.
     """
     n = len(doc.sentences)
     ok = np.zeros(n, dtype=bool)
-    scope = getattr(detection, "scope", "all")
-    if getattr(detection, "doc_prior", None) == "commentary" or scope == "none" or not n:
-        return ok
     md = doc.metadata
     snippet = n < SNIPPET_SENTENCES and not (md.title or md.addressees or md.doc_number)
+    if not snippet or getattr(detection, "doc_prior", None) == "commentary" or getattr(detection, "scope", "all") == "none":
+        return ok
     starts = [s.start for s in doc.sentences]
     for c in getattr(detection, "clauses", None) or []:
         if c.polarity != "demand":
             continue
         received = "inspection_received" in (c.action_types or []) or (c.actor_level == "upper" and c.frequency)
+        if not (c.actor_level in ("grassroots", None) or received):
+            continue
         # ClauseInfo.sentence indexes the engine's windows, not doc.sentences: locate the clause by offset
         i = bisect.bisect_right(starts, c.start) - 1
-        if not 0 <= i < n:
-            continue
-        if snippet:
-            if c.actor_level in ("grassroots", None) or received:
-                ok[i] = True
-            continue
-        # A whole document: the sentence itself must name the grassroots unit it burdens (an actor inherited from
-        # the 主送机关 does not count). Measured on real public documents, model-only findings without a named
-        # unit were almost all false (1 of 17), while the rule-backed ones held (17 of 21).
-        sent = doc.sentences[i]
-        named = (c.actor_level == "grassroots" and c.actor and c.actor in doc.text[sent.start : sent.end]
-                 and any(u in c.actor for u in UNIT_CHARS))
-        if named and (scope == "all" or not received or c.actor_level == "grassroots"):
+        if 0 <= i < n:
             ok[i] = True
     for i in np.nonzero(ok)[0]:
         s = doc.sentences[i]
