@@ -456,6 +456,7 @@ class Engine:
             if requester is None:
                 requester = _requester(mentions, cv, views, issuer) or ""
             ctx = {"actor": info.actor, "requester": requester or None, "freq": (info.frequency or {}).get("text", ""),
+                   "deadline": (info.deadline or {}).get("text", ""),
                    "upper_vague": "、".join(dict.fromkeys(sent_vague_uppers)),
                    "sentence_levels": sent_levels}
             if r.category in ("repeated_inspection",) and actor_level == "upper":
@@ -723,9 +724,13 @@ def _fmt(template: str, ctx: dict[str, Any], lang: str) -> str:
                       else f"，而上级（{uv}）仅有“加强指导”等模糊职责") if uv else ""),
     )
     try:
-        return template.format_map(_Blank(vals))
+        out = template.format_map(_Blank(vals))
     except (ValueError, IndexError):
         return template
+    return _EMPTY_BRACKETS.sub("", out)  # a part that was not found leaves no "（）" behind
+
+
+_EMPTY_BRACKETS = re.compile(r"（\s*）|\(\s*\)")
 
 
 class _Blank(dict):
