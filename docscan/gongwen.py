@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .document import Document, Metadata
@@ -102,6 +103,16 @@ def _cn_number(s: str) -> int | None:
     if len(s) == 1 and s in _CN_DIGIT:
         return _CN_DIGIT[s]
     return None
+
+
+def iso_to_date(s: str | None) -> date | None:
+    """``Metadata.date`` (ISO yyyy-mm-dd) as a ``datetime.date``; None when absent or malformed."""
+    if not s:
+        return None
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        return None
 
 
 def parse_date(s: str) -> str | None:

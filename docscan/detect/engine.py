@@ -18,11 +18,11 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from ..config import Config
 from ..document import Document
+from ..gongwen import iso_to_date
 from ..report import Finding
 from . import actors as actors_mod
 from .frequency import parse_deadline, parse_frequency
@@ -155,7 +155,7 @@ class Engine:
             for m in rx.finditer(text):
                 if m.end() > m.start():
                     hits.append((m.start(), m.end(), kind, label))
-        issued = _iso_date(doc.metadata.date)
+        issued = iso_to_date(doc.metadata.date)
         freqs = parse_frequency(text)
         deadlines = parse_deadline(text, issued)
         for f in freqs:
@@ -795,15 +795,6 @@ def _public(d: dict[str, Any] | None) -> dict[str, Any] | None:
     if not d:
         return None
     return {k: v for k, v in d.items() if k not in ("start", "end")}
-
-
-def _iso_date(s: str | None) -> date | None:
-    if not s:
-        return None
-    try:
-        return date.fromisoformat(s)
-    except ValueError:
-        return None
 
 
 def _windows(doc: Document) -> list[tuple[int, int, list[tuple[int, int]]]]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..document import Document
+from ..gongwen import iso_to_date
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 _GRASS_VILLAGE = ("村", "社区", "网格", "居委", "楼栋", "联户", "护林员", "信息员", "第一书记", "居（")
@@ -278,7 +279,7 @@ def build(doc: Document, detection: Any) -> Facts:
     from ..detect.frequency import parse_deadline, parse_frequency
 
     text = doc.text
-    issued = _iso(doc.metadata.date)
+    issued = iso_to_date(doc.metadata.date)
     year = issued.year if issued else _year_in(doc.metadata.title or "") or 2025
     rx = _regexes()
     # the engine parsed the same text already (Detection.frequencies/deadlines); parse again only when absent or
@@ -476,15 +477,6 @@ def _fallback_polarity(c: Clause, prev: str | None, sent_flags: Any) -> str:
     if "|" in c.text and re.search(r"扣[0-9一二三四五六七八九十半.]{1,4}分|不得分", c.text):
         return "demand"
     return prev or "neutral"
-
-
-def _iso(s: str | None) -> date | None:
-    if not s:
-        return None
-    try:
-        return date.fromisoformat(s)
-    except ValueError:
-        return None
 
 
 def _year_in(s: str) -> int | None:
