@@ -67,7 +67,8 @@ def decide_clause(cv: ClauseView) -> Polarity | None:
     strong = _spans(cv, "demand_strong")
     modal = _spans(cv, "demand_modal")
     quota = _spans(cv, "quota")
-    enf_terms = _spans(cv, "enforcement")
+    # 零发生/零上访 name a zero-incident target (不设"零发生"目标 is a limit), not a failure to forbid (不得发生)
+    enf_terms = [(s, e) for s, e in _spans(cv, "enforcement") if text[s - base - 1: s - base] != "零"]
     trig = [(s, e) for s, e, _ in cv.triggers]
 
     # --- prohibition / reform, with its traps -----------------------------------------------------------------
