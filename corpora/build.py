@@ -173,8 +173,11 @@ def fill(template: str, topic: str, slots: dict, rng: random.Random) -> str:
     return SLOT.sub(pick, out)
 
 
-def parse_templates(path: Path) -> list[tuple[str, list[str], str, str, str, list[str] | None]]:
-    """Template lines: ``@register level`` then ``D LT [fx,aq] text with {slots}``."""
+def parse_templates(
+    path: Path,
+) -> list[tuple[str, list[str], str, str, str, list[str] | None, int | None]]:
+    """Template lines: ``@register level`` then ``D LT [fx,aq] text with {slots}``; an optional ``×N`` token
+    fixes the number of fills (otherwise it follows the kind, ``PER_TEMPLATE``)."""
     out = []
     register = level = None
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -192,8 +195,13 @@ def parse_templates(path: Path) -> list[tuple[str, list[str], str, str, str, lis
         if m:
             only = m.group(1).split(",")
             line = line[: m.start()] + " " + line[m.end() :]
+        fills = None
+        m = re.search(r"\s×(\d+)\s", line)
+        if m:
+            fills = int(m.group(1))
+            line = line[: m.start()] + " " + line[m.end() :]
         kind, labels, text = parse_line(line, where)
-        out.append((kind, labels, text, register, level, only))
+        out.append((kind, labels, text, register, level, only, fills))
     return out
 
 
@@ -204,12 +212,13 @@ def generate(topics: dict, hand_keys: set[str], per_template: dict[str, int]) ->
     by_prefix = {v["prefix"]: k for k, v in topics.items()}
     seen = set(hand_keys)
     items: list[Item] = []
-    for ti, (kind, labels, tmpl, register, level, only) in enumerate(templates):
+    for ti, (kind, labels, tmpl, register, level, only, fills) in enumerate(templates):
         candidates = [by_prefix[p] for p in only] if only else sorted(topics)
         rng.shuffle(candidates)
         made = 0
+        want = fills if fills is not None else per_template[kind]
         for topic in candidates:
-            if made >= per_template[kind]:
+            if made >= want:
                 break
             for _attempt in range(3):
                 text = fill(tmpl, topic, slots, rng)
