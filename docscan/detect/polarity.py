@@ -27,6 +27,10 @@ DEMAND, PROHIBITION, CRITIQUE, NEUTRAL = "demand", "prohibition", "critique", "n
 SCHEDULED_LEXICONS = frozenset({"lex:inspection", "lex:ranking", "lex:campaign", "lex:secondment"})
 
 
+# Prohibition words that keep their force inside a condition (不得…的 stays a prohibition).
+_HARD_PROHIBITIONS = frozenset({"不得", "严禁", "禁止", "一律不得", "不准", "不允许", "不许", "杜绝", "严防"})
+
+
 @dataclass(slots=True)
 class Polarity:
     label: str
@@ -74,9 +78,13 @@ def decide_clause(cv: ClauseView) -> Polarity | None:
     # --- prohibition / reform, with its traps -----------------------------------------------------------------
     prohib = []
     enforcement = False
+    # a sanction's condition (发现有人不在岗的，当天通报; 未按要求整改的): its negation describes the failure
+    conditional = text.rstrip("，,：: ").endswith("的")
     for s, e in _spans(cv, "prohibition"):
         rel = s - base
         word = text[rel: e - base]
+        if conditional and word not in _HARD_PROHIBITIONS:
+            continue
         if word == "不得" and text[rel: rel + 3] in ("不得不", "不得分"):
             continue
         if _overlaps((s, e), trig) and (not (s <= min(t[0] for t in trig))
@@ -94,8 +102,7 @@ def decide_clause(cv: ClauseView) -> Polarity | None:
         return Polarity(PROHIBITION, 0.95, f"prohibition marker {text[prohib[0][0]-base:prohib[0][1]-base]}")
     if _spans(cv, "critique_initial"):
         return Polarity(CRITIQUE, 0.9, "clause-initial 有的/一些")
-    crit = _spans(cv, "critique")
-    conditional = text.rstrip("，,：: ").endswith("的")  # 造成…的，严肃追责: a condition, not a complaint
+    crit = _spans(cv, "critique")  # (a conditional clause, 造成…的，严肃追责, is not a complaint either)
     if crit and not conditional and not strong and not modal and not quota:
         return Polarity(CRITIQUE, 0.85, "critique marker")
     if enforcement:
