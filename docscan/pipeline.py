@@ -101,7 +101,21 @@ def _gc_paused() -> Iterator[None]:
         with _gc_lock:
             _gc_depth -= 1
             if _gc_depth == 0 and _gc_was_enabled:
+                _promote_young()
                 gc.enable()
+
+
+def _promote_young() -> None:
+    """Move every tracked object to the oldest generation and zero the allocation counts (O(1) list splices).
+
+    Without it the first allocation after ``gc.enable()`` runs a young collection over everything the scan
+    allocated and still holds (the report: findings, analysis, document), ~0.1 s for 1 MB, to find nothing: a
+    scan creates no reference cycles of its own. A full collection still visits them later. Skipped when the
+    application froze objects itself (``gc.unfreeze`` would thaw them).
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def scan_safe(source: str | Path, config: Config | None = None, *, text: str | None = None) -> Report:

@@ -20,10 +20,18 @@ from ..document import Document
 
 
 def quantify(doc: Document, detection: Any, config: Config) -> dict[str, Any]:
-    from . import burden, duties, regulations
-    from .facts import build_cached
+    from .facts import build_cached, release
 
     facts = build_cached(doc, detection)
+    try:
+        return _quantify(facts, config)
+    finally:
+        release(facts)
+
+
+def _quantify(facts: Any, config: Config) -> dict[str, Any]:
+    from . import burden, duties, regulations
+
     items, detail, summary = burden.compute(facts)
     out: dict[str, Any] = {
         "burden_summary": summary,

@@ -23,6 +23,7 @@ document commits upper resources at least as often as it gives grassroots concre
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -35,7 +36,17 @@ _DELIVERABLE = ("方案", "台账", "报告", "清单", "制度", "平台", "系
 _PURPOSE = re.compile(r"^[\s（(一二三四五六七八九十0-9）)、.．|]*(?:为|根据|按照|依据|经|现将|现就|特制定|以)")
 
 
+_MATRIX = "duties.matrix"  # Facts._memo key: the matrix detection computed, for quantify to take over
+
+
 def matrix(f: Facts) -> dict[str, Any]:
+    """The duty matrix of ``f``. Detection's :func:`vague_duty_evidence` computes it first on the same facts;
+    the next call takes that one over (popped, so a later call builds a fresh copy) instead of redoing it."""
+    m = f._memo.pop(_MATRIX, None)
+    return m if m is not None else _matrix(f)
+
+
+def _matrix(f: Facts) -> dict[str, Any]:
     lex = (_lex("vague_verbs"), _lex("concrete_verbs"), _lex("pushdown"))
     rows = [r for r in (_row(f, c, lex) for c in f.clauses) if r is not None]
     _compensate(f, rows)
@@ -162,15 +173,20 @@ def vague_duty_evidence(doc: Any, detection: Any) -> list[dict[str, Any]]:
     from .facts import build_cached
 
     f = build_cached(doc, detection)
-    m = matrix(f)
+    m = f._memo[_MATRIX] = _matrix(f)
     rows, index = m["rows"], m["index"]
+    # upper rows by start: each finding takes those starting in its sentence (bisect, not a scan of all rows;
+    # the order inside does not matter below)
+    upper_rows = sorted((r for r in rows if r["level"] == "upper"), key=lambda r: r["start"])
+    upper_starts = [r["start"] for r in upper_rows]
     out: list[dict[str, Any]] = []
     for i, fd in enumerate(getattr(detection, "findings", []) or []):
         if fd.category != "vague_duty":
             continue
         s0 = fd.sentence_start if fd.sentence_start is not None else fd.start
         s1 = fd.sentence_end if fd.sentence_end is not None else fd.end
-        upper = [r for r in rows if r["level"] == "upper" and s0 <= r["start"] < s1]
+        lo = bisect.bisect_left(upper_starts, s0)
+        upper = upper_rows[lo:bisect.bisect_left(upper_starts, s1, lo)] if s1 > s0 else []
         effect, reason = "none", ""
         if upper and all(r["made_concrete_by"] for r in upper if r["made_concrete_by"] or r["vague"]) and any(
                 r["made_concrete_by"] for r in upper):

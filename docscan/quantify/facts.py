@@ -274,6 +274,14 @@ def build_cached(doc: Document, detection: Any) -> Facts:
     return f
 
 
+def release(facts: Facts) -> None:
+    """Drop the cached slot when it holds ``facts``: quantify is the last user, and a slot kept alive after the
+    scan holds every clause, hit and mention of the document (memory, and the collector's work on them)."""
+    hit = getattr(_last, "slot", None)
+    if hit is not None and hit[4] is facts:
+        _last.slot = None
+
+
 def build(doc: Document, detection: Any) -> Facts:
     from ..detect.actors import find_mentions, level_of
     from ..detect.frequency import parse_deadline, parse_frequency
