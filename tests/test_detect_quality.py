@@ -34,7 +34,7 @@ def test_negatives_rarely_flagged(scores):
 
 def test_core_macro_f1_floor(scores):
     # regression floor at the level reached when this test was written (see the report / evaluate output)
-    assert scores["core_macro_f1"] >= 0.785, scores["per_category"]  # measured 0.790 on test (wave 3)
+    assert scores["core_macro_f1"] >= 0.815, scores["per_category"]  # measured 0.821 on test (wave 4, audited corpus)
 
 
 @pytest.mark.xfail(reason="target core macro-F1 0.90 not reached by the rules alone yet", strict=False)
