@@ -1,8 +1,9 @@
-"""Rule quality on the labelled corpus's ``test`` split (tuned on train/dev only).
+"""Rule quality on the labelled corpus's in-domain ``test`` split (rules tuned on train/dev only).
 
-Sentence level: an item is predicted positive for category c when any finding of c lies in it. The brief's
-targets are core macro-F1 >= 0.90 and <= 5 % of negative sentences flagged. The negative-rate target is met and
-asserted; the F1 target is not met yet, so it is an xfail (the floor below guards against regressions).
+The same evaluation as ``docscan evaluate --mode rules test`` (and ``make eval``): an item is predicted positive for
+category c when any rule finding of c lies in one of its sentences. Issue 3's targets are core macro-F1 >= 0.90 and
+<= 5 % of negative items flagged. The negative-rate target is met and asserted; the F1 target is not met yet, so it
+is an xfail and a floor guards against regressions. The topic-held-out items have their own floor.
 """
 
 from __future__ import annotations
@@ -11,32 +12,42 @@ from pathlib import Path
 
 import pytest
 
-from docscan.config import Config
-
 CORPUS = Path(__file__).resolve().parents[1] / "corpora"
 if not (CORPUS / "data").is_dir() or not any((CORPUS / "data").glob("*.jsonl")):
     pytest.skip("labelled corpus corpora/data/*.jsonl is absent", allow_module_level=True)
 
 
+def _rules(split: str) -> dict:
+    from docscan.learn.evaluate import evaluate_model
+
+    return evaluate_model(None, str(CORPUS), split, modes=("rules",))["modes"]["rules"]
+
+
 @pytest.fixture(scope="module")
-def scores():
-    from docscan.detect.evaluate import load_items, predict, score
-
-    items = load_items(CORPUS, "test")
-    if len(items) < 100:
-        pytest.skip(f"test split too small ({len(items)} items)")
-    return score(items, predict(items, Config(use_model=False)))
+def test_scores():
+    return _rules("test")
 
 
-def test_negatives_rarely_flagged(scores):
-    assert scores["negatives_flagged_rate"] <= 0.05, scores["negatives_by_kind"]
+@pytest.fixture(scope="module")
+def heldout_scores():
+    return _rules("heldout")
 
 
-def test_core_macro_f1_floor(scores):
-    # regression floor at the level reached when this test was written (see the report / evaluate output)
-    assert scores["core_macro_f1"] >= 0.815, scores["per_category"]  # measured 0.821 on test (wave 4, audited corpus)
+def test_negatives_rarely_flagged(test_scores, heldout_scores):
+    assert test_scores["negatives_flagged"] <= 0.05, test_scores["negatives_flagged_by_kind"]
+    assert heldout_scores["negatives_flagged"] <= 0.05, heldout_scores["negatives_flagged_by_kind"]
 
 
-@pytest.mark.xfail(reason="target core macro-F1 0.90 not reached by the rules alone yet", strict=False)
-def test_core_macro_f1_target(scores):
-    assert scores["core_macro_f1"] >= 0.90
+def test_core_macro_f1_floor(test_scores, heldout_scores):
+    # regression floors at the level reached when this test was last updated (make eval prints the figures)
+    assert test_scores["core_macro_f1"] >= FLOOR_TEST, test_scores["per_category"]
+    assert heldout_scores["core_macro_f1"] >= FLOOR_HELDOUT, heldout_scores["per_category"]
+
+
+@pytest.mark.xfail(reason="issue 3 target core macro-F1 0.90 on test not reached by the rules alone", strict=False)
+def test_core_macro_f1_target(test_scores):
+    assert test_scores["core_macro_f1"] >= 0.90
+
+
+FLOOR_TEST = 0.815  # measured 0.821 (wave 4 rules, audited corpus)
+FLOOR_HELDOUT = 0.885  # measured 0.892
