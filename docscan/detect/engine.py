@@ -137,6 +137,12 @@ class Engine:
         self.buckets = sev.get("buckets", {"high": 4, "medium": 2})
         self.sev_rx = [_alternation(f.get("terms") or []) for f in self.sev_features]
         self._feat_index = _FeatureIndex(self.sev_features)
+        # which features look at the sentence and which at the clause (indices, in feature order)
+        self._sent_scope = frozenset(i for i, f in enumerate(self.sev_features) if f.get("scope") == "sentence")
+        self._clause_scope = frozenset(range(len(self.sev_features))) - self._sent_scope
+        # a rule's clause/sentence exceptions as one search each (same answer as ``any(t in text …)``)
+        self._exc_clause = {r.id: actors_mod._contains_any(r.exc_clause) for r in self.rules if r.exc_clause}
+        self._exc_sentence = {r.id: actors_mod._contains_any(r.exc_sentence) for r in self.rules if r.exc_sentence}
         self.bump_rx = {id(b): _alternation(b["terms"]) for r in self.rules for b in r.bumps}
 
     # -- the scan ---------------------------------------------------------------------------------------------
@@ -422,9 +428,9 @@ class Engine:
                 spans = [sp for sp in spans if not _overlap_exception(text, sp, r.exc_overlap)]
             if not spans:
                 continue
-            if r.exc_clause and any(t in cv.text for t in r.exc_clause):
+            if r.exc_clause and self._exc_clause[r.id](cv.text):
                 continue
-            if r.exc_sentence and any(t in stext for t in r.exc_sentence):
+            if r.exc_sentence and self._exc_sentence[r.id](stext):
                 continue
             if r.target and not any(t in sent_levels for t in r.target):
                 continue
@@ -502,8 +508,8 @@ class Engine:
             if sent_found is None:
                 sent_found = self._sent_feat_cache[stext] = self._feat_index.found(stext)
             clause_found = self._feat_index.found(cv.text)
-            present = [feat for i, feat in enumerate(self.sev_features)
-                       if i in (sent_found if feat.get("scope") == "sentence" else clause_found)]
+            feats = self.sev_features
+            present = [feats[i] for i in sorted((sent_found & self._sent_scope) | (clause_found & self._clause_scope))]
             self._feat_cache[key] = present
         for feat in present:
             cats = feat.get("categories")

@@ -24,6 +24,7 @@ document commits upper resources at least as often as it gives grassroots concre
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from typing import Any
 
@@ -47,7 +48,7 @@ def matrix(f: Facts) -> dict[str, Any]:
 
 
 def _matrix(f: Facts) -> dict[str, Any]:
-    lex = (_lex("vague_verbs"), _lex("concrete_verbs"), _lex("pushdown"))
+    lex = _TermIndex.of(tuple(tuple(str(t) for t in _lex(n)) for n in ("vague_verbs", "concrete_verbs", "pushdown")))
     rows = [r for r in (_row(f, c, lex) for c in f.clauses) if r is not None]
     _compensate(f, rows)
     return {"rows": rows, "index": _index(rows)}
@@ -59,18 +60,51 @@ def _lex(name: str) -> tuple[str, ...]:
     return lexicons().get(name, ())
 
 
-def _row(f: Facts, c: Clause, lex: tuple[tuple[str, ...], ...]) -> dict[str, Any] | None:
+class _TermIndex:
+    """``find(text)`` = for each lexicon, ``[t for t in lexicon if t in text]`` (lexicon order, duplicates kept),
+    from one Aho-Corasick pass instead of a substring test per term (~120 terms, every duty clause)."""
+
+    def __init__(self, lexs: tuple[tuple[str, ...], ...]) -> None:
+        import ahocorasick
+
+        self.lexs = lexs
+        self.always: list[set[int]] = [{i for i, t in enumerate(lex) if not t} for lex in lexs]
+        where: dict[str, list[tuple[int, int]]] = {}
+        for k, lex in enumerate(lexs):
+            for i, t in enumerate(lex):
+                if t:
+                    where.setdefault(t, []).append((k, i))
+        self.auto: Any = None
+        if where:
+            auto = ahocorasick.Automaton()
+            for t, places in where.items():
+                auto.add_word(t, tuple(places))
+            auto.make_automaton()
+            self.auto = auto
+
+    @classmethod
+    @functools.lru_cache(maxsize=8)
+    def of(cls, lexs: tuple[tuple[str, ...], ...]) -> _TermIndex:
+        return cls(lexs)
+
+    def find(self, text: str) -> list[list[str]]:
+        found = [set(a) for a in self.always]
+        if self.auto is not None:
+            for _, places in self.auto.iter(text):
+                for k, i in places:
+                    found[k].add(i)
+        return [[lex[i] for i in sorted(idx)] for lex, idx in zip(self.lexs, found, strict=True)]
+
+
+def _row(f: Facts, c: Clause, lex: _TermIndex) -> dict[str, Any] | None:
     if c.actor_level not in ("upper", "grassroots", "other") or c.polarity not in ("demand", "neutral"):
         return None
     text = c.text.strip("，,。；;：: ")
     if len(text) < 4 or _PURPOSE.match(text):
         return None
-    vague_verbs, concrete_lex, pushdown = lex
-    vague_terms = [t for t in vague_verbs if t in text]
-    concrete_verbs = [t for t in concrete_lex if t in text]
+    vague_terms, concrete_verbs, push = lex.find(text)
     if c.polarity == "neutral" and not (c.actor_level == "upper" and (vague_terms or concrete_verbs)):
         return None  # an upper body's own commitment (县财政局下拨…) needs no modal; anything else does
-    push = [t for t in pushdown if t in text]
     markers: list[str] = []
     if _NUMBER.search(text):
         markers.append("quantity")

@@ -244,6 +244,7 @@ def _date_ranges(text: str, year: int) -> list[dict[str, Any]]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def target_of(actor: str | None) -> str | None:
     """乡镇/街道 → township; 村/社区/网格员… → village; both named → both."""
     if not actor:
@@ -283,7 +284,7 @@ def release(facts: Facts) -> None:
 
 
 def build(doc: Document, detection: Any) -> Facts:
-    from ..detect.actors import find_mentions, level_of
+    from ..detect.actors import Mention, find_mentions, level_of
     from ..detect.frequency import parse_deadline, parse_frequency
 
     text = doc.text
@@ -391,8 +392,10 @@ def build(doc: Document, detection: Any) -> Facts:
             c = clauses[ci]
             term_hits = [(s, e, k[6:]) for k, hs in c.hits.items() if k.startswith("actor:") for s, e, _ in hs]
             c.mentions = find_mentions(c.text, c.start, term_hits)
-            _extra_upper(c)
-            subj = _leading_subject(c)
+            head = _LEAD.match(c.text)
+            lead = head.end() if head else 0
+            _extra_upper(c, lead, Mention)
+            subj = _leading_subject(c, lead)
             info = c.info
             if info is not None and info.polarity:
                 c.polarity = info.polarity
@@ -429,11 +432,10 @@ _LEAD = re.compile(r"^[\s|（(一二三四五六七八九十0-9）)、.．]*(?:�
 _NARRATIVE = ("了", "去年", "以往", "曾", "已经", "先后")
 
 
-def _leading_subject(c: Clause) -> Any:
-    """The clause's own subject: an actor mention at the head of the clause (after 请/由/heading numbers), not
-    in object position. A name inside a noun (禁烧网格责任台账) or after a verb is not the subject."""
-    head = _LEAD.match(c.text)
-    lead = head.end() if head else 0
+def _leading_subject(c: Clause, lead: int) -> Any:
+    """The clause's own subject: an actor mention at the head of the clause (after 请/由/heading numbers, which
+    end at ``lead``), not in object position. A name inside a noun (禁烧网格责任台账) or after a verb is not the
+    subject."""
     for m in c.mentions:
         if m.is_object:
             continue
@@ -442,12 +444,10 @@ def _leading_subject(c: Clause) -> Any:
     return None
 
 
-def _extra_upper(c: Clause) -> None:
-    from ..detect.actors import Mention
-
-    head = _LEAD.match(c.text)
-    body = c.text[head.end():] if head else c.text
-    off = len(c.text) - len(body)
+def _extra_upper(c: Clause, lead: int, Mention: Any) -> None:  # Mention: the class, passed in (hot path)
+    body = c.text[lead:]
+    off = lead
+    added = False
     for rx in _regexes()["extra_upper"]:
         for m in rx.finditer(body):
             s, e = c.start + off + m.start(), c.start + off + m.end()
@@ -456,7 +456,9 @@ def _extra_upper(c: Clause) -> None:
             before = body[: m.start()]
             is_object = any(before.endswith(k) for k in ("向", "对", "报", "给", "至", "送", "交"))
             c.mentions.append(Mention(s, e, m.group(0), "upper", is_object=is_object))
-    c.mentions.sort(key=lambda x: x.start)
+            added = True
+    if added:  # find_mentions returns them in start order already
+        c.mentions.sort(key=lambda x: x.start)
 
 
 def _scheduled_upper(c: Clause, subj: Any) -> bool:
