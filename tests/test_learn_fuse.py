@@ -138,3 +138,55 @@ def test_decide_matches_rules():
     p = np.array([[0.0], [0.1], [0.5], [0.95]])
     d = decide(strong, weak, p, np.array([0.9]), np.array([0.2]))
     assert d[:, 0].tolist() == [True, False, True, True]
+
+
+# -- stacked fusion (docscan.learn.stack) ------------------------------------------------------------------
+def _stacked(weights: dict[str, float], bias: float = 0.0, threshold: float = 0.5) -> StubModel:
+    """A stub model whose stacker uses the given feature weights for every category."""
+    from docscan.learn.stack import FEATURES, STACK_FORMAT, Stacker
+
+    coef = [weights.get(name, 0.0) for name in FEATURES]
+    m = StubModel({}, 3)
+    m.stacker = Stacker({"format": STACK_FORMAT, "features": list(FEATURES), "coef": {c: coef for c in CATS},
+                         "intercept": {c: bias for c in CATS}, "threshold": {c: threshold for c in CATS}})
+    return m
+
+
+def test_stacker_vetoes_a_rule_finding_the_evidence_rejects(doc):
+    rule = finding(doc, "每周报送工作台账", "ledger_demand", 0.9)
+    model = _stacked({"logit_p": 1.0})  # q = p: the stack follows the model's probability
+    low = probs_for(doc, {0: {"ledger_demand": 0.1}})
+    assert apply(doc, Detection(findings=[rule]), low, model, Config()).findings == []
+    high = probs_for(doc, {0: {"ledger_demand": 0.8}})
+    kept = apply(doc, Detection(findings=[finding(doc, "每周报送工作台账", "ledger_demand", 0.7)]), high, model,
+                 Config()).findings
+    assert [(f.source, f.confidence) for f in kept] == [("rule+model", 0.8)]
+
+
+def test_stacker_weighs_the_rules_reading(doc):
+    """The same model probability, read by the rules as a critique, is rejected; as a grassroots demand, kept."""
+    probs = probs_for(doc, {1: {"repeated_inspection": 0.6}})
+    model = _stacked({"logit_p": 1.0, "critique": -3.0, "demand_grassroots": 1.0})
+    demand = _demand_on(doc, 1)
+    out = apply(doc, demand, probs, model, Config()).findings
+    assert [(f.category, f.source) for f in out] == [("repeated_inspection", "model")]
+    critique = _demand_on(doc, 1)
+    critique.clauses[0].polarity = "critique"
+    assert apply(doc, critique, probs, model, Config()).findings == []
+
+
+def test_stacker_adds_nothing_alone_in_whole_documents():
+    whole = extract_document("<t>", Config(), text="关于做好环境整治工作的通知\n各乡镇人民政府：\n" + TEXT)
+    i = next(k for k, s in enumerate(whole.sentences) if "督查" in whole.text[s.start : s.end])
+    probs = probs_for(whole, {i: {"repeated_inspection": 0.99}})
+    assert apply(whole, _demand_on(whole, i), probs, _stacked({"logit_p": 1.0}), Config()).findings == []
+
+
+def test_stacker_with_another_feature_list_is_refused():
+    from docscan.errors import DocscanError
+    from docscan.learn.stack import FEATURES, STACK_FORMAT, Stacker
+
+    spec = {"format": STACK_FORMAT, "features": list(FEATURES)[:-1], "coef": {}, "intercept": {}, "threshold": {}}
+    with pytest.raises(DocscanError) as e:
+        Stacker(spec)
+    assert e.value.code == "bad_model"

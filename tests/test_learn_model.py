@@ -102,6 +102,24 @@ def test_scan_with_model_reports_model_findings(trained):
     assert all(f.source == "rule" for f in rules_only.findings)
 
 
+def test_trained_model_has_a_stack_and_scan_decides_like_evaluate(trained, corpus):
+    """The stacked fusion in meta.json decides a scan exactly as `docscan evaluate` scores it."""
+    import docscan
+    from docscan.learn.corpus import load_corpus, select
+    from docscan.learn.evaluate import build_cases, predictions
+
+    meta = json.loads((trained / "meta.json").read_text(encoding="utf-8"))
+    assert meta["stack"]["features"] and set(meta["stack"]["threshold"]) == set(meta["thresholds"])
+    model = load_model(trained)
+    items = select(load_corpus(corpus), "dev")[:60]
+    cases = build_cases(items)
+    pred = predictions(cases, model.predict_proba(cases.sent_texts), model.meta, "fusion")
+    cats = list(meta["thresholds"])
+    for it, row in zip(items, pred, strict=True):
+        found = {f.category for f in docscan.scan(text=it["text"], model=str(trained)).findings}
+        assert found == {c for c, on in zip(cats, row, strict=True) if on}, it["text"]
+
+
 # -- safe model files -----------------------------------------------------------------------------------
 class Foreign:
     """Not on any trusted list."""

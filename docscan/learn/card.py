@@ -20,7 +20,8 @@ def write_card(out: Path, meta: dict[str, Any], metrics: dict[str, Any], checked
         "",
         "## What it is",
         "A sentence classifier for the seven docscan categories (multi-label). It gives each sentence a",
-        "probability per category; `docscan scan` fuses these with the rule findings (see `docscan/learn/fuse.py`).",
+        "probability per category; `docscan scan` fuses these with the rule findings (see `docscan/learn/fuse.py`",
+        "and, when `meta.json` has a `stack`, the stacked fusion in `docscan/learn/stack.py`).",
         "",
         *[f"- {k}: {v}" for k, v in params.items()],
         "",
@@ -53,6 +54,7 @@ def write_card(out: Path, meta: dict[str, Any], metrics: dict[str, Any], checked
         *[f"| {c} | {v.get('model')} | {v.get('high')} | {v.get('low')} | {v.get('weak_conf')} |"
           for c, v in th.items()],
         "",
+        *_stack_section(meta),
         "## Limits",
         "- The corpus is synthetic and small; real documents are longer, noisier and more varied. Expect lower",
         "  precision on real text, above all for model-only findings; the topic-held-out row shows the drop on",
@@ -65,3 +67,26 @@ def write_card(out: Path, meta: dict[str, Any], metrics: dict[str, Any], checked
         "",
     ]
     (out / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _stack_section(meta: dict[str, Any]) -> list[str]:
+    """The stacked fusion's weights: which evidence moves each category's decision, and its threshold."""
+    st = meta.get("stack")
+    if not st:
+        return []
+    feats = st["features"]
+    out = [
+        "## Stacked fusion (what `fusion` above reports)",
+        "Per category, a logistic regression over the model's logit and the rule layer's reading of the sentence",
+        "(rule finding strong/weak, clause polarity and actor, action types), fitted on train with out-of-fold model",
+        "probabilities (5 folds grouped by near-duplicate template fills); threshold tuned on dev. A rule finding",
+        "below the threshold is vetoed; a model-only finding also needs a demand the rules read, in a snippet.",
+        "The thresholds table above is the fallback when a model has no stack.",
+        "",
+        "| category | threshold | strongest weights |",
+        "|---|---|---|",
+    ]
+    for c, w in st["coef"].items():
+        top = sorted(zip(feats, w, strict=True), key=lambda kv: -abs(kv[1]))[:4]
+        out.append(f"| {c} | {st['threshold'][c]} | " + ", ".join(f"{k} {v:+.2f}" for k, v in top) + " |")
+    return [*out, ""]

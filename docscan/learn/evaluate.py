@@ -15,7 +15,7 @@ import numpy as np
 
 from ..config import Config
 from ..report import CATEGORIES, CORE_CATEGORIES
-from .fuse import decide, model_allowed, sentence_index, sentence_of
+from .fuse import decide, model_allowed, rule_arrays
 
 CATS = list(CATEGORIES)
 MODES = ("rules", "model", "fusion")
@@ -33,6 +33,7 @@ class Cases:
     rule_any: np.ndarray | None = None  # (S, C): any rule finding
     y: np.ndarray = field(default_factory=lambda: np.zeros((0, len(CATS)), dtype=bool))
     model_ok: np.ndarray | None = None  # (S,): may the model add a finding the rules did not make
+    sent_feats: np.ndarray | None = None  # (S, F): the rule layer's reading (docscan.learn.stack.sentence_features)
 
     def rule_masks(self, weak_conf: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
         assert self.rule_conf is not None and self.rule_any is not None
@@ -50,10 +51,11 @@ def build_cases(items: list[dict[str, Any]], *, rules: bool = True, config: Conf
     from ..detect import detect
     from ..errors import DocscanError
     from ..pipeline import extract_document
+    from .stack import SENTENCE_FEATURES, sentence_features
 
     cfg = (config or Config()).with_options(use_model=False, model="none")
     texts, sent_texts, sent_item = [], [], []
-    conf_rows, any_rows, ok_rows = [], [], []
+    conf_rows, any_rows, ok_rows, feat_rows = [], [], [], []
     y = np.zeros((len(items), len(CATS)), dtype=bool)
     for i, it in enumerate(items):
         for lab in it["labels"]:
@@ -70,23 +72,15 @@ def build_cases(items: list[dict[str, Any]], *, rules: bool = True, config: Conf
         sent_item.extend([i] * len(sents))
         if not rules:
             continue
-        conf = np.full((len(sents), len(CATS)), -1.0)
-        anyf = np.zeros((len(sents), len(CATS)), dtype=bool)
         if not sents:
             ok_rows.append(np.ones(0, dtype=bool))
+            feat_rows.append(np.zeros((0, len(SENTENCE_FEATURES))))
+            conf, anyf = np.zeros((0, len(CATS))), np.zeros((0, len(CATS)), dtype=bool)
         else:
-            starts = sentence_index(doc)
             detection = detect(doc, cfg)
             ok_rows.append(model_allowed(doc, detection))
-            for f in detection.findings:
-                if f.category not in CATS:
-                    continue
-                s = sentence_of(starts, doc, f)
-                s = 0 if s is None else s
-                c = CATS.index(f.category)
-                anyf[s, c] = True
-                if "weak" not in (f.flags or []):
-                    conf[s, c] = max(conf[s, c], float(f.confidence))
+            feat_rows.append(sentence_features(doc, detection))
+            conf, anyf = rule_arrays(doc, detection)
         conf_rows.append(conf)
         any_rows.append(anyf)
         assert len(sent_texts) - base == len(sents)
@@ -95,6 +89,7 @@ def build_cases(items: list[dict[str, Any]], *, rules: bool = True, config: Conf
         cases.rule_conf = np.concatenate(conf_rows) if conf_rows else np.zeros((0, len(CATS)))
         cases.rule_any = np.concatenate(any_rows) if any_rows else np.zeros((0, len(CATS)), dtype=bool)
         cases.model_ok = np.concatenate(ok_rows) if ok_rows else np.zeros(0, dtype=bool)
+        cases.sent_feats = np.concatenate(feat_rows) if feat_rows else np.zeros((0, len(SENTENCE_FEATURES)))
     return cases
 
 
@@ -108,6 +103,13 @@ def predictions(cases: Cases, probs: np.ndarray | None, meta: dict[str, Any] | N
     if mode == "model":
         t = np.array([th.get(c, {}).get("model", 0.5) for c in CATS])
         return cases.item_max(probs >= t)
+    if meta.get("stack"):
+        from .stack import Stacker
+
+        assert cases.rule_conf is not None and cases.rule_any is not None and cases.sent_feats is not None
+        st = Stacker(meta["stack"])
+        q = st.proba(probs, cases.rule_conf, cases.rule_any, cases.sent_feats)
+        return cases.item_max(st.decide(q, cases.rule_any, cases.model_ok))
     high = np.array([th.get(c, {}).get("high", 1.01) for c in CATS])
     low = np.array([th.get(c, {}).get("low", 0.0) for c in CATS])
     wc = float(meta.get("weak_conf", 0.0))

@@ -39,6 +39,12 @@ class Model:
         wc = float(meta.get("weak_conf", 0.0))
         self.weak_conf = np.array([th.get(c, {}).get("weak_conf", wc) for c in CATS], dtype=float)
         self.agree = float(meta.get("agree", 0.5))
+        # stacked fusion weights (docscan.learn.stack), when the model was trained with them
+        self.stacker: Any = None
+        if meta.get("stack"):
+            from .stack import Stacker
+
+            self.stacker = Stacker(meta["stack"])
         self.id = meta.get("id") or path.name
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:

@@ -156,6 +156,50 @@ def tune_thresholds(dev: Cases, probs: np.ndarray, cats: list[str]) -> dict[str,
     return {"thresholds": th}
 
 
+# -- stacked fusion ------------------------------------------------------------------------------------
+def out_of_fold(cases: Cases, Y: np.ndarray, cols: list[int], C: float, seed: int, k: int = 5) -> np.ndarray:
+    """Sentence probabilities on the train split, each from a pipeline that never saw its item nor any
+    near-duplicate of it (template fills, noise variants): what the stacker must learn to weigh."""
+    from sklearn.model_selection import GroupKFold
+
+    from .stack import near_duplicate_groups
+
+    X = [prepare(t) for t in cases.texts]
+    groups = near_duplicate_groups(X)
+    oof = np.zeros((len(cases.sent_texts), len(CATS)))
+    n_folds = int(max(2, min(5, Y.sum(axis=0).min() // 2, (1 - Y).sum(axis=0).min() // 2)))
+    for fit_idx, held in GroupKFold(n_splits=min(k, len(set(groups.tolist())))).split(X, groups=groups):
+        pipe = make_pipeline(C, seed, n_folds).fit([X[i] for i in fit_idx], Y[fit_idx])
+        rows = np.nonzero(np.isin(cases.sent_item, held))[0]
+        if len(rows):
+            oof[np.ix_(rows, cols)] = pipe.predict_proba([prepare(cases.sent_texts[r]) for r in rows])
+    return oof
+
+
+def fit_stack(tr: Cases, oof: np.ndarray, dv: Cases, dev_probs: np.ndarray, cats: list[str]) -> dict[str, Any]:
+    """Fit the stacker on train (out-of-fold probabilities) and tune each category's threshold on dev."""
+    from .stack import Stacker, fit
+
+    assert tr.rule_conf is not None and tr.rule_any is not None and tr.sent_feats is not None
+    assert dv.rule_conf is not None and dv.rule_any is not None and dv.sent_feats is not None
+    y_sent = tr.y[tr.sent_item] if len(tr.sent_item) else np.zeros((0, len(CATS)), dtype=bool)
+    spec = fit(oof, tr.rule_conf, tr.rule_any, tr.sent_feats, y_sent)
+    st = Stacker(spec)
+    q = st.proba(dev_probs, dv.rule_conf, dv.rule_any, dv.sent_feats)
+    for j, c in enumerate(CATS):
+        if c not in cats:
+            spec["threshold"][c] = 1.01
+            continue
+        st.threshold = np.full(len(CATS), 1.01)
+        cand = []
+        for t in np.round(np.arange(0.05, 0.96, 0.01), 2):
+            st.threshold[j] = t
+            d = dv.item_max(st.decide(q, dv.rule_any, dv.model_ok))[:, j]
+            cand.append((round(_f1(d, dv.y[:, j]), 6), -abs(t - 0.5), float(t)))
+        spec["threshold"][c] = max(cand)[2]
+    return spec
+
+
 # -- the command -------------------------------------------------------------------------------------
 def _labels(items: list[dict[str, Any]]) -> np.ndarray:
     Y = np.zeros((len(items), len(CATS)), dtype=int)
@@ -190,7 +234,7 @@ def train(corpus: str | Path, out_dir: str | Path, backend: str = "sklearn", see
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     log(f"train {len(tr)} items, dev {len(dv)} items; backend {backend}, seed {seed}")
-    tr_cases = build_cases(tr, rules=False, config=config)
+    tr_cases = build_cases(tr, rules=backend == "sklearn", config=config)  # rules: the stacker's features
     dv_cases = build_cases(dv, rules=True, config=config)
     Y = _labels(tr)
     cats = [c for j, c in enumerate(CATS) if Y[:, j].sum() >= MIN_POSITIVES]
@@ -226,6 +270,10 @@ def train(corpus: str | Path, out_dir: str | Path, backend: str = "sklearn", see
     dev_probs = np.zeros((len(dv_cases.sent_texts), len(CATS)))
     dev_probs[:, cols] = predict(dv_cases.sent_texts)
     meta.update(tune_thresholds(dv_cases, dev_probs, cats))
+    if backend == "sklearn":
+        log("stacked fusion: out-of-fold model probabilities on train (5 folds, grouped by near-duplicates)")
+        oof = out_of_fold(tr_cases, Y[:, cols], cols, C, seed)
+        meta["stack"] = fit_stack(tr_cases, oof, dv_cases, dev_probs, cats)
     meta["agree"] = 0.5
     meta["id"] = f"{out.name}-{corpus_fingerprint(items)}-{backend}-s{seed}"
     meta["corpus"] = {"path": str(corpus), "fingerprint": corpus_fingerprint(items), "items": len(items),
