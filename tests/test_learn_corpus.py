@@ -117,3 +117,23 @@ def test_annotate_rules_only(tmp_path, fmt):
     else:
         lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
         assert len(lines) == 2 and all("label" in x and "cats" in x for x in lines)
+
+
+def test_audited_labels_stay_adjudicated():
+    """corpora/audit: the second annotator's blind pass vs the corpus after adjudication (README "Reliability").
+    A later edit that silently reverts adjudicated labels drops the agreement below what was published."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1] / "corpora" / "audit"
+    if not (root / "second_pass.jsonl").is_file():
+        pytest.skip("corpora/audit is absent")
+    spec = importlib.util.spec_from_file_location("agreement", root / "agreement.py")
+    mod = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(mod)
+    second = mod.read_jsonl(root / "second_pass.jsonl")
+    current = mod.corpus()
+    ids = sorted(second)
+    assert len(ids) == 500 and all(i in current for i in ids)
+    res = mod.compare(current, second, ids)
+    assert res["exact"] >= 0.95 and res["kind_kappa"] >= 0.95, res
