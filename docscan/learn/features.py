@@ -8,6 +8,7 @@ point), which lets :mod:`docscan.learn.compact` look them up with ``numpy.search
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -20,10 +21,30 @@ _WS = re.compile(r"\s+")
 
 
 _SEP = "\ue000"  # a private-use char: batch separator, never inside a prepared text
+# Common compatibility characters of Chinese text (fullwidth forms, ideographic space, roman and enclosed
+# numerals): replaced by their NFKD form first, after which the text is usually NFKC already (see _nfkc).
+_COMPAT_RUNS = re.compile("[\u3000\u2160-\u217f\u2460-\u24ff\uff01-\uff5e]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _nfkd(run: str) -> str:
+    return unicodedata.normalize("NFKD", run)
+
+
+def _nfkc(text: str) -> str:
+    """Exactly ``unicodedata.normalize("NFKC", text)``, ~4x faster on Chinese text.
+
+    NFKC = canonical composition of the NFKD form, and NFKD works character by character (then reorders
+    combining marks canonically), so replacing any character by its own NFKD form leaves NFKD(text) — and hence
+    NFKC(text) — unchanged. After replacing the usual fullwidth forms that way, ``is_normalized`` (a quick
+    check) settles most texts without the full normalization; any other text still gets it.
+    """
+    y = _COMPAT_RUNS.sub(lambda m: _nfkd(m.group()), text)
+    return y if unicodedata.is_normalized("NFKC", y) else unicodedata.normalize("NFKC", y)
 
 
 def prepare(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).replace("\x00", " ").replace(_SEP, " ")
+    text = _nfkc(text).replace("\x00", " ").replace(_SEP, " ")
     text = _DIGITS.sub("0", text)
     text = _CJK_GAP.sub("", text)
     text = _WS.sub(" ", text).strip()
@@ -35,7 +56,7 @@ def prepare_many(texts: list[str]) -> list[str]:
     if len(texts) < 8:
         return [prepare(t) for t in texts]
     joined = _SEP.join(t.replace(_SEP, " ") for t in texts)
-    joined = unicodedata.normalize("NFKC", joined).replace("\x00", " ")
+    joined = _nfkc(joined).replace("\x00", " ")
     joined = _DIGITS.sub("0", joined)
     joined = _CJK_GAP.sub("", joined)
     joined = _WS.sub(" ", joined).lower()
