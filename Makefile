@@ -32,8 +32,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format docscan tests bench
 
+# REAL_TEXT: real directive text for bench_scan's second row, only when present (a fresh clone has none)
+REAL_TEXT ?= ../shared/corpora/real
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(if $(wildcard $(REAL_TEXT)),--text-dir $(REAL_TEXT))
 
 train: $(STAMP)
 	$(BIN)/docscan train corpora --backend sklearn -o models/default
