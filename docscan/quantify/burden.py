@@ -459,12 +459,16 @@ def _pressure(f: Facts) -> dict[str, Any]:
     out: dict[str, Any] = {k: False for k in spec}
     points = 0
     evidence: list[dict[str, Any]] = []
+    kinds = [(k, "press:" + k) for k in spec]
     for c in f.clauses:
         if c.polarity not in ("demand", "neutral"):
             continue
-        for k in spec:
-            hs = [h for h in c.hits.get("press:" + k, []) if not _negated(c, h[0])]
-            if hs and not out[k]:
+        for k, key in kinds:
+            raw = c.hits.get(key)
+            if not raw or out[k]:  # only the first un-negated hit of each kind counts
+                continue
+            hs = [h for h in raw if not _negated(c, h[0])]
+            if hs:
                 out[k] = True
                 points += int(spec[k].get("points", 1))
                 s, e, t = hs[0]
