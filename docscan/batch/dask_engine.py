@@ -86,14 +86,20 @@ class DaskEngine:
                 ids[fut.key] = task
                 ac.add(fut)
 
-            submit(first)
             exhausted = False
-            while not exhausted and not self.stopping and ac.count() < window:
-                nxt = next(tasks, None)
-                if nxt is None:
-                    exhausted = True
-                else:
-                    submit(nxt)
+
+            def refill() -> None:
+                """Keep ``window`` tasks in flight (bounded memory on huge inputs) until the input runs out."""
+                nonlocal exhausted
+                while not exhausted and not self.stopping and ac.count() < window:
+                    nxt = next(tasks, None)
+                    if nxt is None:
+                        exhausted = True
+                    else:
+                        submit(nxt)
+
+            submit(first)
+            refill()
             for fut in ac:
                 task_id, path = ids.pop(fut.key)
                 if fut.status == "finished":
@@ -108,11 +114,6 @@ class DaskEngine:
                     report, stats = error_report(path, err, self.config.lang).to_dict(), {}
                 fut.release()
                 yield task_id, report, stats
-                while not exhausted and not self.stopping and ac.count() < window:
-                    nxt = next(tasks, None)
-                    if nxt is None:
-                        exhausted = True
-                    else:
-                        submit(nxt)
+                refill()
         finally:
             self.close()
