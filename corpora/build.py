@@ -18,6 +18,11 @@ Labels: L ledger_demand, I repeated_inspection, V vague_duty, M meeting_overload
 A accountability_pressure, G digital_formalism, T deadline_pressure.
 A span may be marked by hand as ``⟦L:words⟧`` when the lexicon cannot find it.
 
+Train-only sources ``corpora/src/train_only/*.txt`` use the same format plus one ``#prefix aug-xx`` header
+before the first item (several ``#topic`` switches are allowed). Their ids are ``aug-xx-NNNN`` numbered within
+the file, they always land in ``split: "train"`` (never dev/test, never a held-out topic), and they are added
+after template generation so that they cannot change any template fill.
+
 Everything is deterministic: run ``python corpora/build.py`` and the same files come out.
 """
 
@@ -148,6 +153,43 @@ def parse_hand(path: Path, topics: dict, counters: dict[str, int]) -> list[Item]
         kind, labels, text = parse_line(line, where)
         counters[topic] = n = counters.get(topic, 0) + 1
         iid = f"{topics[topic]['prefix']}-{n:04d}"
+        items.append(Item(iid, text, labels, kind, topic, register, level, base_id=iid))
+    return items
+
+
+TRAIN_ONLY_PREFIX = re.compile(r"aug-[a-fh-mo-z][a-z]*")  # no "-g"/"-n": those mark template fills and noise
+
+
+def parse_train_only(path: Path, topics: dict) -> list[Item]:
+    """A train-only file: ``#prefix aug-xx`` first, then hand-file lines; ids count within the file."""
+    prefix = topic = register = level = None
+    items: list[Item] = []
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        where = f"{path.name}:{lineno}"
+        if not line or line.startswith("//"):
+            continue
+        if line.startswith("#prefix"):
+            prefix = line.split(maxsplit=1)[1].strip()
+            if not TRAIN_ONLY_PREFIX.fullmatch(prefix):
+                raise BuildError(f"{where}: train-only prefix {prefix!r} must match {TRAIN_ONLY_PREFIX.pattern}")
+            continue
+        if line.startswith("#topic"):
+            topic = line.split(maxsplit=1)[1].strip()
+            if topic not in topics:
+                raise BuildError(f"{where}: topic {topic!r} not in topics.yaml")
+            if topics[topic].get("heldout"):
+                raise BuildError(f"{where}: held-out topic {topic!r} cannot have train-only items")
+            continue
+        if line.startswith("@"):
+            register, level = line[1:].split()
+            if register not in REGISTERS or level not in LEVELS:
+                raise BuildError(f"{where}: bad register/level {line!r}")
+            continue
+        if prefix is None or topic is None or register is None:
+            raise BuildError(f"{where}: #prefix, #topic and @register level must come first")
+        kind, labels, text = parse_line(line, where)
+        iid = f"{prefix}-{len(items) + 1:04d}"
         items.append(Item(iid, text, labels, kind, topic, register, level, base_id=iid))
     return items
 
@@ -358,17 +400,35 @@ def build(per_template: dict[str, int] | None = None) -> list[Item]:
     counters: dict[str, int] = {}
     for path in sorted((SRC / "hand").glob("*.txt")):
         items.extend(parse_hand(path, topics, counters))
-    for it in items:
+    train_only: list[Item] = []
+    prefixes: dict[str, str] = {}
+    for path in sorted((SRC / "train_only").glob("*.txt")):
+        part = parse_train_only(path, topics)
+        if part:
+            p = part[0].id.rsplit("-", 1)[0]
+            if p in prefixes:
+                raise BuildError(f"{path.name}: prefix {p!r} already used by {prefixes[p]}")
+            prefixes[p] = path.name
+        train_only.extend(part)
+    for it in items + train_only:
         it.text, manual = apply_manual(it.text)
         it.spans = manual
     keys: dict[str, str] = {}
-    for it in items:
+    for it in items + train_only:
         k = strip_digits(it.text)
         if k in keys:
             raise BuildError(f"duplicate (after removing digits): {keys[k]} and {it.id}: {it.text}")
         keys[k] = it.id
     if (SRC / "templates.txt").exists():
-        items.extend(generate(topics, set(keys), per_template))
+        # template fills avoid hand-written texts only: train-only items must not shift any fill
+        aug_keys = {strip_digits(it.text) for it in train_only}
+        generated = generate(topics, set(keys) - aug_keys, per_template)
+        for it in generated:
+            k = strip_digits(it.text)
+            if k in aug_keys:
+                raise BuildError(f"train-only item {keys[k]} equals a template fill (after removing digits)")
+        items.extend(generated)
+    items.extend(train_only)
     for it in items:
         if it.labels:
             have = {(s["start"], s["end"], s["label"]) for s in it.spans}
@@ -383,7 +443,10 @@ def build(per_template: dict[str, int] | None = None) -> list[Item]:
     out: list[Item] = []
     for it in items:
         it.heldout_topic = bool(topics[it.topic].get("heldout"))
-        it.split = "test" if it.heldout_topic else split_of(it.base_id)
+        if it.id.startswith("aug-"):
+            it.split = "train"  # train-only source: never dev/test
+        else:
+            it.split = "test" if it.heldout_topic else split_of(it.base_id)
         h = _h(it.id + "|script")
         if h % 10 == 0:
             to_traditional(it, conv)

@@ -67,6 +67,8 @@ def check(items: list[dict]) -> list[str]:
             errors.append(f"{w}: bad script/split")
         if d["heldout_topic"] != (d["topic"] in held_topics) or (d["heldout_topic"] and d["split"] != "test"):
             errors.append(f"{w}: held-out topics must be wholly test")
+        if d["id"].startswith("aug-") and (d["split"] != "train" or d["heldout_topic"]):
+            errors.append(f"{w}: train-only items (aug-) must be train and in-domain")
         for s in d["spans"]:
             if not (0 <= s["start"] < s["end"] <= len(d["text"])) or s["label"] not in d["labels"]:
                 errors.append(f"{w}: bad span {s}")
@@ -112,10 +114,11 @@ def report(items: list[dict]) -> str:
     with_spans = sum(1 for d in pos if d["spans"])
     multi = sum(1 for d in pos if len(d["labels"]) > 1)
     hand = sum(1 for d in items if "-g" not in d["id"] and not d["noise"])
+    aug = sum(1 for d in items if d["id"].startswith("aug-") and not d["noise"])
     gen = sum(1 for d in items if "-g" in d["id"] and not d["noise"])
     out = [
         f"Items: **{n}** (positives {len(pos)} = {100 * len(pos) / n:.1f} %, negatives {n - len(pos)}); "
-        f"hand-written {hand}, template-generated {gen}, noise variants {sum(d['noise'] for d in items)}; "
+        f"hand-written {hand} (of which train-only {aug}), template-generated {gen}, noise variants {sum(d['noise'] for d in items)}; "
         f"multi-label positives {multi}; positives with spans {with_spans} "
         f"({100 * with_spans / max(1, len(pos)):.1f} %); topics {len({d['topic'] for d in items})}.",
         "",

@@ -1,0 +1,78 @@
+"""corpora/src/train_only: paraphrase items that only ever land in the train split."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1] / "corpora"
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location("corpora_build", ROOT / "build.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up while the class is created
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def build():
+    if not (ROOT / "build.py").exists():
+        pytest.skip("corpora/build.py is absent")
+    return _build_module()
+
+
+@pytest.fixture(scope="module")
+def topics(build):
+    import yaml
+
+    return yaml.safe_load((build.SRC / "topics.yaml").read_text(encoding="utf-8"))
+
+
+def test_train_only_file_parses_ids_and_labels(build, topics, tmp_path):
+    f = tmp_path / "x.txt"
+    f.write_text(
+        "#prefix aug-zz\n#topic 防汛\n@通知 county\nD VA 各村对辖区山塘安全兜底负责，出了问题追究村支书责任。\n"
+        "#topic 统计\n@评论 province\nC 有的地方把报表当成了工作本身，数字越报越多。\n",
+        encoding="utf-8",
+    )
+    items = build.parse_train_only(f, topics)
+    assert [it.id for it in items] == ["aug-zz-0001", "aug-zz-0002"]
+    assert items[0].labels == ["vague_duty", "accountability_pressure"] and items[0].kind == "demand"
+    assert items[1].topic == "统计" and items[1].kind == "critique" and items[1].labels == []
+
+
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        ("#prefix aug-zz\n#topic 河长制\n", "held-out"),  # held-out topics stay wholly test
+        ("#prefix aug-gd\n#topic 防汛\n", "prefix"),  # "-g" would read as a template fill
+        ("#prefix zz\n#topic 防汛\n", "prefix"),
+        ("#topic 防汛\n", "#prefix"),
+    ],
+)
+def test_train_only_file_refuses_bad_headers(build, topics, tmp_path, header, message):
+    f = tmp_path / "bad.txt"
+    f.write_text(header + "@通知 county\nN 各村要组织群众开展房前屋后清理。\n", encoding="utf-8")
+    with pytest.raises(build.BuildError, match=message):
+        build.parse_train_only(f, topics)
+
+
+def test_built_train_only_items_are_train_and_in_domain():
+    files = sorted((ROOT / "data").glob("*.jsonl"))
+    if not files:
+        pytest.skip("corpora/data is absent")
+    aug = []
+    for path in files:
+        with open(path, encoding="utf-8") as fh:
+            aug.extend(d for d in map(json.loads, fh) if d["id"].startswith("aug-"))
+    if not list((ROOT / "src" / "train_only").glob("*.txt")):
+        pytest.skip("no train-only sources")
+    assert aug, "train-only sources exist but no aug- items were built"
+    assert all(d["split"] == "train" and not d["heldout_topic"] for d in aug)
+    assert all((d["kind"] == "demand") == bool(d["labels"]) for d in aug)
