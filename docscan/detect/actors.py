@@ -98,6 +98,7 @@ def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) 
             if all(c[1] <= o[0] or o[1] <= c[0] for o in chosen):
                 chosen.append(c)
         chosen.sort()
+    chosen = _compounds(text, start, chosen)
     out: list[Mention] = []
     for s, e, level in chosen:
         before = text[: s - start]
@@ -114,6 +115,45 @@ def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) 
         collective = word.startswith(_COLLECTIVE) or before.endswith(_COLLECTIVE)
         addressed = "对" in before[-8:] or "到" in before[-4:]
         out.append(Mention(s, e, word, level, is_object, is_agent, collective, addressed))
+    return out
+
+
+# Compound nouns are head-final (domain §D): the last part names what the phrase is.
+# - a name right before an institution's name is its location, not a second actor: 乡镇卫生院 is a clinic (one
+#   mention, the clinic's level), not the township government next to a clinic;
+# - a name before a role's title is that role: 村民小组 + 长 = 村民小组长;
+# - a name inside the name of a chat group or a service point names no actor at all: 困难群众帮扶工作群,
+#   群众工作站 (up to 6 modifier characters between them, none of which opens a predicate: 群众要在工作群里…
+#   keeps 群众 as the subject).
+_INSTITUTION_TAIL = ("卫生院", "卫生室", "医院", "敬老院", "养老院", "学校", "中小学", "小学", "中学", "幼儿园",
+                     "服务中心", "服务站", "合作社")
+_ROLE_TAIL = re.compile(r"(?:小组长|组长)|(?<=组)长")
+_THING_HEAD = re.compile(
+    r"(?:(?![要应须需必将把在于对向每按的和与及到从为由让给被请并也都已再还不、，,。；;：:（(])[\u4e00-\u9fa5]){0,6}?"
+    r"(?:(?:工作|微信|钉钉|政务|帮扶|联络|交流|服务|管理|通知|家长|业主|村民|居民|群众)群(?![众体防治])"
+    r"|QQ群|工作站|服务站|服务点|服务中心|驿站)")
+
+
+def _compounds(text: str, start: int, chosen: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Mentions (sorted, non-overlapping) with compound nouns resolved to their head (see above)."""
+    merged: list[tuple[int, int, str]] = []
+    for s, e, level in chosen:
+        if merged and merged[-1][1] == s and text[s - start: e - start].endswith(_INSTITUTION_TAIL):
+            merged[-1] = (merged[-1][0], e, level)  # 乡镇|卫生院: one institution, the head's level
+        else:
+            merged.append((s, e, level))
+    out: list[tuple[int, int, str]] = []
+    for i, (s, e, level) in enumerate(merged):
+        rel = e - start
+        nxt = merged[i + 1][0] - start if i + 1 < len(merged) else len(text)
+        role = _ROLE_TAIL.match(text, rel)
+        if role and role.end() <= nxt:
+            out.append((s, start + role.end(), level))
+            continue
+        head = _THING_HEAD.match(text, rel)
+        if head and head.end() <= nxt:
+            continue  # part of a chat group's / service point's name
+        out.append((s, e, level))
     return out
 
 
