@@ -8,6 +8,8 @@ regression) is exported as plain arrays:
 - ``coef``  float64 (n_keys, n_categories); ``intercept`` float64 (n_categories,)
 - ``cal_a``, ``cal_b`` float64 (n_categories,): Platt sigmoid ``p = 1 / (1 + exp(a·d + b))``
 - ``categories`` unicode array of category ids (column order)
+- ``features`` (optional, default ``"char"``): the feature set (:data:`docscan.learn.features.FEATURE_SETS`), i.e.
+  how texts are prepared before the n-grams are counted
 
 ``np.load(..., allow_pickle=False)`` reads it: a tampered file cannot execute code.
 """
@@ -20,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DocscanError
-from .features import _BITS, NGRAM_RANGE, ngram_key, prepare_many
+from .features import _BITS, FEATURE_SETS, NGRAM_RANGE, ngram_key, prepare_texts
 
 REQUIRED = ("keys", "idf", "coef", "intercept", "cal_a", "cal_b", "categories")
 
@@ -28,7 +30,7 @@ REQUIRED = ("keys", "idf", "coef", "intercept", "cal_a", "cal_b", "categories")
 class CompactModel:
     """Linear TF-IDF model evaluated with numpy alone. ``predict_proba(texts) -> (n, n_categories)``."""
 
-    def __init__(self, keys, idf, coef, intercept, cal_a, cal_b, categories) -> None:
+    def __init__(self, keys, idf, coef, intercept, cal_a, cal_b, categories, features: str = "char") -> None:
         self.keys = np.asarray(keys, dtype=np.uint64)
         self.idf = np.asarray(idf, dtype=np.float64)
         self.coef = np.asarray(coef, dtype=np.float64)
@@ -36,6 +38,9 @@ class CompactModel:
         self.cal_a = np.asarray(cal_a, dtype=np.float64)
         self.cal_b = np.asarray(cal_b, dtype=np.float64)
         self.categories = [str(c) for c in categories]
+        self.features = str(features)
+        if self.features not in FEATURE_SETS:
+            raise DocscanError("bad_model", f"model.npz: unknown feature set {self.features!r} (newer docscan?)")
         n, c = len(self.keys), len(self.categories)
         if self.idf.shape != (n,) or self.coef.shape != (n, c) or self.intercept.shape != (c,):
             raise DocscanError("bad_model", "model.npz: inconsistent array shapes")
@@ -52,7 +57,8 @@ class CompactModel:
                 missing = [k for k in REQUIRED if k not in z.files]
                 if missing:
                     raise DocscanError("bad_model", f"{path}: missing arrays {missing}")
-                return cls(**{k: z[k] for k in REQUIRED})
+                extra = {"features": str(z["features"])} if "features" in z.files else {}
+                return cls(**{k: z[k] for k in REQUIRED}, **extra)
         except DocscanError:
             raise
         except Exception as e:  # bad zip, object arrays (pickle refused), truncated file…
@@ -62,10 +68,11 @@ class CompactModel:
         np.savez_compressed(
             path, keys=self.keys, idf=self.idf, coef=self.coef, intercept=self.intercept,
             cal_a=self.cal_a, cal_b=self.cal_b, categories=np.array(self.categories, dtype=str),
+            features=np.array(self.features, dtype=str),
         )
 
     @classmethod
-    def from_pipeline(cls, pipe: Any, categories: list[str]) -> CompactModel:
+    def from_pipeline(cls, pipe: Any, categories: list[str], features: str = "char") -> CompactModel:
         """Export a fitted ``Pipeline([tfidf, OneVsRest(CalibratedClassifierCV(LR, ensemble=False))])``."""
         tfidf = pipe.named_steps["tfidf"]
         ovr = pipe.named_steps["clf"]
@@ -86,13 +93,13 @@ class CompactModel:
             intercept[j] = lr.intercept_[0]
             cal_a[j] = cc[0].calibrators[0].a_
             cal_b[j] = cc[0].calibrators[0].b_
-        return cls(keys, tfidf.idf_[cols], coef, intercept, cal_a, cal_b, categories)
+        return cls(keys, tfidf.idf_[cols], coef, intercept, cal_a, cal_b, categories, features)
 
     # -- inference --------------------------------------------------------------------------------
     def decision_function(self, texts: list[str]) -> np.ndarray:
         n_texts, n_cat = len(texts), len(self.categories)
         out = np.tile(self.intercept, (n_texts, 1))
-        prepped = prepare_many(texts)
+        prepped = prepare_texts(texts, self.features)
         lengths = np.fromiter((len(t) for t in prepped), dtype=np.int64, count=n_texts)
         total = int(lengths.sum())
         if total == 0 or len(self.keys) == 0:

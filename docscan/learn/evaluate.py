@@ -40,6 +40,23 @@ class Cases:
         strong = self.rule_conf >= np.maximum(weak_conf, 0.0)
         return strong, self.rule_any & ~strong
 
+    def subset(self, idx: np.ndarray) -> Cases:
+        """The cases of items ``idx`` (in that order), their sentences in the same order."""
+        idx = np.asarray(idx, dtype=np.int64)
+        pos = np.full(len(self.items), -1, dtype=np.int64)
+        pos[idx] = np.arange(len(idx))
+        new_item = pos[self.sent_item] if len(self.sent_item) else np.zeros(0, dtype=np.int64)
+        rows = np.nonzero(new_item >= 0)[0]
+        rows = rows[np.argsort(new_item[rows], kind="stable")]
+
+        def take(a: np.ndarray | None) -> np.ndarray | None:
+            return None if a is None else a[rows]
+
+        return Cases(items=[self.items[i] for i in idx], texts=[self.texts[i] for i in idx],
+                     sent_texts=[self.sent_texts[r] for r in rows], sent_item=new_item[rows], rule_conf=take(self.rule_conf),
+                     rule_any=take(self.rule_any), y=self.y[idx], model_ok=take(self.model_ok),
+                     sent_feats=take(self.sent_feats))
+
     def item_max(self, sent_values: np.ndarray) -> np.ndarray:
         out = np.zeros((len(self.items), sent_values.shape[1]), dtype=sent_values.dtype)
         if len(self.sent_item):
@@ -198,11 +215,44 @@ def evaluate_model(model_dir: str | None, corpus: str, split: str, modes: tuple[
     need_rules = "rules" in modes or "fusion" in modes
     cases = build_cases(items, rules=need_rules, config=config)
     probs = meta = None
+    n_oof = 0
     if model_dir and any(m != "rules" for m in modes):
         model = load_model(model_dir)
         probs, meta = model.predict_proba(cases.sent_texts), model.meta
+        n_oof = use_out_of_fold(cases, probs, model.path)
     res = evaluate_cases(cases, probs, meta, modes, n_errors)
-    return {"split": split, "items": len(items), "modes": res}
+    out = {"split": split, "items": len(items), "modes": res}
+    if n_oof:
+        out["probabilities"] = "out-of-fold"
+        out["out_of_fold_items"] = n_oof
+    return out
+
+
+def use_out_of_fold(cases: Cases, probs: np.ndarray, model_dir: Any) -> int:
+    """A model fitted on train ∪ dev has seen those items: replace, in place, their sentence probabilities by
+    the out-of-fold ones kept in ``oof.npz`` (same item id and sentence count), so their scores stay honest.
+    Returns how many items were replaced."""
+    from pathlib import Path
+
+    f = Path(model_dir) / "oof.npz"
+    if not f.is_file():
+        return 0
+    with np.load(f, allow_pickle=False) as z:
+        ids, counts, oof = z["ids"], z["counts"], z["probs"]
+    if oof.shape[1:] != probs.shape[1:]:
+        return 0
+    start = np.concatenate([[0], np.cumsum(counts)])
+    where = {str(i): k for k, i in enumerate(ids.tolist())}
+    n = 0
+    own = np.bincount(cases.sent_item, minlength=len(cases.items)) if len(cases.sent_item) else []
+    first = np.searchsorted(cases.sent_item, np.arange(len(cases.items))) if len(cases.sent_item) else []
+    for i, it in enumerate(cases.items):
+        k = where.get(str(it.get("id")))
+        if k is None or counts[k] != own[i]:
+            continue
+        probs[first[i] : first[i] + own[i]] = oof[start[k] : start[k + 1]]
+        n += 1
+    return n
 
 
 def format_table(results: dict[str, dict[str, Any]]) -> str:
@@ -223,6 +273,9 @@ def format_table(results: dict[str, dict[str, Any]]) -> str:
 
 def format_text(result: dict[str, Any]) -> str:
     out = [f"split {result['split']}: {result['items']} items"]
+    if result.get("probabilities") == "out-of-fold":
+        out.append(f"(the model was fitted on {result.get('out_of_fold_items')} of these items: their model "
+                   "probabilities are the out-of-fold ones from training, oof.npz)")
     for mode, r in result["modes"].items():
         out.append(f"\n== {mode} ==  macro-F1 {r['macro_f1']:.3f}  micro-F1 {r['micro_f1']:.3f}  "
                    f"core macro-F1 {r['core_macro_f1']:.3f}  negatives flagged {100 * r['negatives_flagged']:.1f}% "

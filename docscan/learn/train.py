@@ -18,6 +18,7 @@ import datetime as _dt
 import hashlib
 import random
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from ..config import Config
 from ..errors import DocscanError
 from ..report import CATEGORIES
 from .evaluate import Cases, build_cases, evaluate_cases
-from .features import NGRAM_RANGE, prepare
+from .features import NGRAM_RANGE, prepare, prepare_texts
 from .fuse import decide
 from .persist import META_FORMAT, save_skops, write_json
 
@@ -37,7 +38,18 @@ C_GRID = (2.0, 8.0, 32.0)
 
 
 # -- sklearn backend -----------------------------------------------------------------------------------
-def make_pipeline(C: float, seed: int, n_folds: int = 5) -> Any:
+def blas_single_thread() -> Any:
+    """A context in which BLAS uses one thread. The LogisticRegression fits here are thousands of tiny dense
+    vector operations; OpenBLAS threads spinning on a shared 2-core machine made each fit ~40x slower."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def make_pipeline(C: float, seed: int, n_folds: int | list[tuple[np.ndarray, np.ndarray]] = 5,
+                  features: str = "char") -> Any:
+    """TF-IDF char n-grams → one-vs-rest LR calibrated by Platt scaling on ``n_folds`` (a number: stratified
+    folds; a list of (fit, held) index pairs: e.g. grouped folds, so the calibration sees honest scores)."""
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -52,16 +64,27 @@ def make_pipeline(C: float, seed: int, n_folds: int = 5) -> Any:
     ])
 
 
+def forget_folds(pipe: Any, n: int) -> Any:
+    """Replace explicit fold index lists by their count once fitted (they only matter during fit)."""
+    for est in [pipe.named_steps["clf"].estimator, *pipe.named_steps["clf"].estimators_]:
+        if not isinstance(est.cv, int):
+            est.set_params(cv=n)
+    if hasattr(pipe.named_steps["tfidf"], "stop_words_"):
+        del pipe.named_steps["tfidf"].stop_words_  # only for introspection; large
+    return pipe
+
+
 def fit_sklearn(texts: list[str], Y: np.ndarray, dev_texts: list[str], dev_Y: np.ndarray, seed: int,
-                log: Callable[[str], None]) -> tuple[Any, float]:
+                log: Callable[[str], None], features: str = "char") -> tuple[Any, float]:
+    """The ``fit_on="train"`` recipe: C picked by dev macro average precision."""
     from sklearn.metrics import average_precision_score
 
-    X = [prepare(t) for t in texts]
-    Xd = [prepare(t) for t in dev_texts]
+    X = prepare_texts(texts, features)
+    Xd = prepare_texts(dev_texts, features)
     n_folds = int(max(2, min(5, Y.sum(axis=0).min(), (1 - Y).sum(axis=0).min())))
     best: tuple[float, float, Any] | None = None
     for C in C_GRID:
-        pipe = make_pipeline(C, seed, n_folds).fit(X, Y)
+        pipe = make_pipeline(C, seed, n_folds, features).fit(X, Y)
         if len(Xd) and dev_Y.any(axis=0).all():
             P = pipe.predict_proba(Xd)
             ap = float(np.mean([average_precision_score(dev_Y[:, j], P[:, j]) for j in range(Y.shape[1])]))
@@ -71,7 +94,7 @@ def fit_sklearn(texts: list[str], Y: np.ndarray, dev_texts: list[str], dev_Y: np
         if best is None or ap > best[0]:
             best = (ap, C, pipe)
     assert best is not None
-    return best[2], best[1]
+    return forget_folds(best[2], n_folds), best[1]
 
 
 # -- spaCy backend -------------------------------------------------------------------------------------
@@ -157,33 +180,35 @@ def tune_thresholds(dev: Cases, probs: np.ndarray, cats: list[str]) -> dict[str,
 
 
 # -- stacked fusion ------------------------------------------------------------------------------------
-def out_of_fold(cases: Cases, Y: np.ndarray, cols: list[int], C: float, seed: int, k: int = 5) -> np.ndarray:
+def out_of_fold(cases: Cases, Y: np.ndarray, cols: list[int], C: float, seed: int, k: int = 5,
+                features: str = "char") -> np.ndarray:
     """Sentence probabilities on the train split, each from a pipeline that never saw its item nor any
     near-duplicate of it (template fills, noise variants): what the stacker must learn to weigh."""
     from sklearn.model_selection import GroupKFold
 
-    from .stack import near_duplicate_groups
-
-    X = [prepare(t) for t in cases.texts]
-    groups = near_duplicate_groups(X)
+    X = prepare_texts(cases.texts, features)
+    groups = item_groups(cases.items, X)
     oof = np.zeros((len(cases.sent_texts), len(CATS)))
-    n_folds = int(max(2, min(5, Y.sum(axis=0).min() // 2, (1 - Y).sum(axis=0).min() // 2)))
     for fit_idx, held in GroupKFold(n_splits=min(k, len(set(groups.tolist())))).split(X, groups=groups):
-        pipe = make_pipeline(C, seed, n_folds).fit([X[i] for i in fit_idx], Y[fit_idx])
+        Yf = Y[fit_idx]  # calibration folds: as many as the rarest class of this fold's fitting part allows
+        n_folds = int(max(2, min(5, Yf.sum(axis=0).min(), (1 - Yf).sum(axis=0).min())))
+        pipe = make_pipeline(C, seed, n_folds, features).fit([X[i] for i in fit_idx], Y[fit_idx])
         rows = np.nonzero(np.isin(cases.sent_item, held))[0]
         if len(rows):
-            oof[np.ix_(rows, cols)] = pipe.predict_proba([prepare(cases.sent_texts[r]) for r in rows])
+            oof[np.ix_(rows, cols)] = pipe.predict_proba(prepare_texts([cases.sent_texts[r] for r in rows], features))
     return oof
 
 
-def fit_stack(tr: Cases, oof: np.ndarray, dv: Cases, dev_probs: np.ndarray, cats: list[str]) -> dict[str, Any]:
-    """Fit the stacker on train (out-of-fold probabilities) and tune each category's threshold on dev."""
+def fit_stack(tr: Cases, oof: np.ndarray, dv: Cases, dev_probs: np.ndarray, cats: list[str],
+              C: float = 1.0) -> dict[str, Any]:
+    """Fit the stacker on ``tr`` (out-of-fold probabilities) and tune each category's threshold on ``dv`` (which
+    may be ``tr`` itself with the same out-of-fold probabilities: the ``train+dev`` recipe)."""
     from .stack import Stacker, fit
 
     assert tr.rule_conf is not None and tr.rule_any is not None and tr.sent_feats is not None
     assert dv.rule_conf is not None and dv.rule_any is not None and dv.sent_feats is not None
     y_sent = tr.y[tr.sent_item] if len(tr.sent_item) else np.zeros((0, len(CATS)), dtype=bool)
-    spec = fit(oof, tr.rule_conf, tr.rule_any, tr.sent_feats, y_sent)
+    spec = fit(oof, tr.rule_conf, tr.rule_any, tr.sent_feats, y_sent, C=C)
     st = Stacker(spec)
     q = st.proba(dev_probs, dv.rule_conf, dv.rule_any, dv.sent_feats)
     for j, c in enumerate(CATS):
@@ -198,6 +223,149 @@ def fit_stack(tr: Cases, oof: np.ndarray, dv: Cases, dev_probs: np.ndarray, cats
             cand.append((round(_f1(d, dv.y[:, j]), 6), -abs(t - 0.5), float(t)))
         spec["threshold"][c] = max(cand)[2]
     return spec
+
+
+# -- grouped folds and the train+dev recipe ---------------------------------------------------------------
+def item_groups(items: list[dict[str, Any]], prepared: list[str]) -> np.ndarray:
+    """Near-duplicate groups (:func:`docscan.learn.stack.near_duplicate_groups`: template fills, paraphrases),
+    merged with each extraction-noise variant's source item (id ``<id>-n``)."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    from .stack import near_duplicate_groups
+
+    g = near_duplicate_groups(prepared)
+    index = {it.get("id"): i for i, it in enumerate(items)}
+    rows, cols = list(range(len(items))), list(range(len(items)))
+    for i, it in enumerate(items):
+        base = str(it.get("id", "")).rsplit("-", 1)[0]
+        if it.get("noise") and base in index:
+            rows.append(i)
+            cols.append(index[base])
+    first = {}  # link every member of a near-duplicate group to the group's first item
+    for i, gi in enumerate(g.tolist()):
+        j = first.setdefault(gi, i)
+        rows.append(i)
+        cols.append(j)
+    graph = sp.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(items),) * 2)
+    return connected_components(graph, directed=False)[1]
+
+
+def grouped_folds(groups: np.ndarray, Y: np.ndarray, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``k`` folds (fewer if needed) that never split a group, stratified by each item's rarest label, such that
+    every fold's fitting part has positives and negatives of every column of ``Y``."""
+    import warnings
+
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    freq = Y.sum(axis=0).astype(float)
+    key = np.where(Y.any(axis=1), np.argmin(np.where(Y > 0, freq, np.inf), axis=1), -1)
+    for kk in range(min(k, len(set(groups.tolist()))), 1, -1):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "least populated class has only n members"
+            splits = StratifiedGroupKFold(n_splits=kk, shuffle=True, random_state=seed).split(
+                np.zeros(len(Y)), key, groups)
+            folds = [(np.asarray(f), np.asarray(h)) for f, h in splits]
+        if all(Y[f].sum(axis=0).min() > 0 and (1 - Y[f]).sum(axis=0).min() > 0 for f, _h in folds):
+            return folds
+    raise DocscanError("bad_corpus", "too few independent items for grouped folds")
+
+
+def fit_pool(pool: Cases, Y: np.ndarray, seed: int, log: Callable[[str], None], features: str = "char",
+             k: int = 5) -> tuple[Any, float, np.ndarray]:
+    """The ``train+dev`` recipe's model: fitted on every pool item, C chosen by out-of-fold macro average
+    precision over ``k`` grouped folds, Platt-calibrated on those same grouped out-of-fold scores (template
+    siblings never score each other, so the calibration is honest). Returns the pipeline, C and out-of-fold
+    sentence probabilities (S × Y's columns) from the same folds and calibration: what thresholds and the
+    stacker are tuned on."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import average_precision_score
+
+    X = prepare_texts(pool.texts, features)
+    folds = grouped_folds(item_groups(pool.items, X), Y, k, seed)
+    tfidf = make_pipeline(1.0, seed, 2, features).named_steps["tfidf"].fit(X)
+    M = tfidf.transform(X)
+    Ms = tfidf.transform(prepare_texts(pool.sent_texts, features))
+    best: tuple[float, float, np.ndarray] | None = None
+    for C in C_GRID:
+        d_item = np.zeros(Y.shape)
+        d_sent = np.zeros((len(pool.sent_texts), Y.shape[1]))
+        for fit_idx, held in folds:
+            rows = np.nonzero(np.isin(pool.sent_item, held))[0]
+            for j in range(Y.shape[1]):
+                lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=seed)
+                lr.fit(M[fit_idx], Y[fit_idx, j])
+                d_item[held, j] = lr.decision_function(M[held])
+                if len(rows):
+                    d_sent[rows, j] = lr.decision_function(Ms[rows])
+        ap = float(np.mean([average_precision_score(Y[:, j], d_item[:, j]) for j in range(Y.shape[1])]))
+        log(f"  C={C:g}: out-of-fold macro average precision {ap:.4f} ({len(folds)} grouped folds)")
+        if best is None or ap > best[0]:
+            best = (ap, C, d_sent)
+    assert best is not None
+    _ap, C, d_sent = best
+    # the same folds inside: its calibrators are fitted on exactly the out-of-fold scores computed above
+    pipe = forget_folds(make_pipeline(C, seed, folds, features).fit(X, Y), len(folds))
+    cal = [est.calibrated_classifiers_[0].calibrators[0] for est in pipe.named_steps["clf"].estimators_]
+    a = np.array([c.a_ for c in cal])
+    b = np.array([c.b_ for c in cal])
+    return pipe, C, 1.0 / (1.0 + np.exp(a * d_sent + b))
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How a model is fitted (the sklearn backend). ``fit_on``: ``"train"`` = fit on train, pick C and tune
+    thresholds on dev, stacker on out-of-fold train; ``"train+dev"`` = fit on both (:func:`fit_pool`), C,
+    thresholds and stacker from grouped out-of-fold predictions. ``stack_C``: the stacker's regularisation."""
+
+    fit_on: str = "train+dev"
+    features: str = "char"
+    stack_C: float = 1.0
+    folds: int = 5
+
+
+DEFAULT_RECIPE = Recipe()
+
+
+@dataclass
+class Fitted:
+    pipe: Any
+    compact: Any
+    C: float
+    meta: dict[str, Any]  # thresholds, stack
+    oof: np.ndarray | None = None  # train+dev: out-of-fold sentence probabilities of the pool (S × 7)
+
+
+def fit_recipe(tr: Cases, dv: Cases | None, cats: list[str], recipe: Recipe, seed: int,
+               log: Callable[[str], None] = lambda s: None) -> Fitted:
+    """Fit model, thresholds and stacker by ``recipe`` (sklearn). ``fit_on="train"`` needs ``dv``; with
+    ``"train+dev"`` ``tr`` is the whole pool and ``dv`` is not used. ``docscan train`` and the grouped
+    cross-validation (:mod:`docscan.learn.cv`) both call this, so CV measures what training does."""
+    from .compact import CompactModel
+
+    cols = [CATS.index(c) for c in cats]
+    Y = tr.y.astype(int)[:, cols]
+    meta: dict[str, Any] = {}
+    with blas_single_thread():
+        if recipe.fit_on == "train+dev":
+            pipe, C, oof_c = fit_pool(tr, Y, seed, log, recipe.features, recipe.folds)
+            oof = np.zeros((len(tr.sent_texts), len(CATS)))
+            oof[:, cols] = oof_c
+            compact = CompactModel.from_pipeline(pipe, cats, recipe.features)
+            meta.update(tune_thresholds(tr, oof, cats))
+            meta["stack"] = fit_stack(tr, oof, tr, oof, cats, recipe.stack_C)
+            return Fitted(pipe, compact, C, meta, oof)
+        if recipe.fit_on != "train" or dv is None:
+            raise DocscanError("bad_model", f"recipe fit_on={recipe.fit_on!r} (with dev: {dv is not None})")
+        pipe, C = fit_sklearn(tr.texts, Y, dv.texts, dv.y.astype(int)[:, cols], seed, log, recipe.features)
+        compact = CompactModel.from_pipeline(pipe, cats, recipe.features)
+        dev_probs = np.zeros((len(dv.sent_texts), len(CATS)))
+        dev_probs[:, cols] = compact.predict_proba(dv.sent_texts)
+        meta.update(tune_thresholds(dv, dev_probs, cats))
+        log(f"stacked fusion: out-of-fold model probabilities on train ({recipe.folds} folds, grouped)")
+        oof = out_of_fold(tr, Y, cols, C, seed, recipe.folds, recipe.features)
+        meta["stack"] = fit_stack(tr, oof, dv, dev_probs, cats, recipe.stack_C)
+        return Fitted(pipe, compact, C, meta)
 
 
 # -- the command -------------------------------------------------------------------------------------
@@ -217,13 +385,16 @@ def corpus_fingerprint(items: list[dict[str, Any]]) -> str:
 
 
 def train(corpus: str | Path, out_dir: str | Path, backend: str = "sklearn", seed: int = 13,
-          config: Config | None = None, log: Callable[[str], None] = print) -> dict[str, Any]:
+          config: Config | None = None, log: Callable[[str], None] = print,
+          recipe: Recipe = DEFAULT_RECIPE) -> dict[str, Any]:
     from .card import write_card
     from .corpus import check_corpus, select
     from .model import load_model
 
     if backend not in ("sklearn", "spacy"):
         raise DocscanError("bad_model", f"unknown backend {backend!r}")
+    if backend == "spacy":
+        recipe = replace(recipe, fit_on="train")  # no out-of-fold spaCy runs: fit on train, tune on dev
     checked = check_corpus(corpus)
     items = checked.items
     if checked.problems:
@@ -233,51 +404,57 @@ def train(corpus: str | Path, out_dir: str | Path, backend: str = "sklearn", see
         raise DocscanError("bad_corpus", f"{corpus}: need train and dev items (have {len(tr)} train, {len(dv)} dev)")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    log(f"train {len(tr)} items, dev {len(dv)} items; backend {backend}, seed {seed}")
-    tr_cases = build_cases(tr, rules=backend == "sklearn", config=config)  # rules: the stacker's features
-    dv_cases = build_cases(dv, rules=True, config=config)
-    Y = _labels(tr)
-    cats = [c for j, c in enumerate(CATS) if Y[:, j].sum() >= MIN_POSITIVES]
+    pooled = recipe.fit_on == "train+dev"
+    log(f"train {len(tr)} items, dev {len(dv)} items; backend {backend}, seed {seed}; fit on "
+        + ("train+dev (thresholds and stacker from grouped out-of-fold predictions)" if pooled
+           else "train (thresholds tuned on dev)"))
+    if pooled:
+        pool_cases = build_cases(tr + dv, rules=True, config=config)
+        tr_cases = pool_cases.subset(np.arange(len(tr)))
+        dv_cases = pool_cases.subset(np.arange(len(tr), len(tr) + len(dv)))
+    else:
+        tr_cases = build_cases(tr, rules=backend == "sklearn", config=config)  # rules: the stacker's features
+        dv_cases = build_cases(dv, rules=True, config=config)
+    Y = _labels(tr + dv if pooled else tr)
+    cats = [c for j, c in enumerate(CATS) if _labels(tr)[:, j].sum() >= MIN_POSITIVES]
     skipped = [c for c in CATS if c not in cats]
     if skipped:
         log(f"warning: too few train positives to model {skipped}")
     cols = [CATS.index(c) for c in cats]
     meta: dict[str, Any] = {"format": META_FORMAT, "backend": backend, "categories": cats, "seed": seed}
-    for stale in ("model.npz", "model.skops"):
+    for stale in ("model.npz", "model.skops", "oof.npz"):
         (out / stale).unlink(missing_ok=True)
+    dev_oof: np.ndarray | None = None
     if backend == "sklearn":
-        from .compact import CompactModel
-
-        pipe, C = fit_sklearn(tr_cases.texts, Y[:, cols], dv_cases.texts, _labels(dv)[:, cols], seed, log)
-        if hasattr(pipe.named_steps["tfidf"], "stop_words_"):
-            del pipe.named_steps["tfidf"].stop_words_  # only for introspection; large
-        save_skops(pipe, out / "model.skops")
-        compact = CompactModel.from_pipeline(pipe, cats)
-        compact.save(out / "model.npz")
-        meta["params"] = {"features": f"char {NGRAM_RANGE[0]}-{NGRAM_RANGE[1]}-grams, TF-IDF sublinear, min_df 2",
+        fitted = fit_recipe(pool_cases if pooled else tr_cases, None if pooled else dv_cases, cats, recipe, seed,
+                            log)
+        save_skops(fitted.pipe, out / "model.skops")
+        fitted.compact.save(out / "model.npz")
+        meta["params"] = {"features": f"char {NGRAM_RANGE[0]}-{NGRAM_RANGE[1]}-grams ({recipe.features}), "
+                                      "TF-IDF sublinear, min_df 2",
                           "classifier": "one-vs-rest LogisticRegression, class_weight balanced",
-                          "calibration": "Platt sigmoid, CalibratedClassifierCV ensemble=False", "C": C,
-                          "n_features": len(compact.keys)}
-        predict = compact.predict_proba
+                          "calibration": "Platt sigmoid, CalibratedClassifierCV ensemble=False"
+                                         + (" on grouped folds" if pooled else ""),
+                          "C": fitted.C, "n_features": len(fitted.compact.keys), "fit_on": recipe.fit_on,
+                          "feature_set": recipe.features, "stack_C": recipe.stack_C}
+        meta.update(fitted.meta)
+        if pooled:
+            assert fitted.oof is not None
+            dev_oof = fitted.oof[len(tr_cases.sent_texts):]
+            save_oof(out / "oof.npz", pool_cases, fitted.oof)
     else:
         nlp = fit_spacy(tr_cases.texts, Y[:, cols], cats, seed, out, log)
-        meta["params"] = {"config": "docscan/data/spacy_textcat.cfg", "pipeline": "textcat_multilabel"}
-
-        def predict(texts: list[str]) -> np.ndarray:
-            return np.array([[d.cats.get(c, 0.0) for c in cats] for d in nlp.pipe([prepare(t) for t in texts])],
-                            dtype=float).reshape(len(texts), len(cats))
-
-    dev_probs = np.zeros((len(dv_cases.sent_texts), len(CATS)))
-    dev_probs[:, cols] = predict(dv_cases.sent_texts)
-    meta.update(tune_thresholds(dv_cases, dev_probs, cats))
-    if backend == "sklearn":
-        log("stacked fusion: out-of-fold model probabilities on train (5 folds, grouped by near-duplicates)")
-        oof = out_of_fold(tr_cases, Y[:, cols], cols, C, seed)
-        meta["stack"] = fit_stack(tr_cases, oof, dv_cases, dev_probs, cats)
+        meta["params"] = {"config": "docscan/data/spacy_textcat.cfg", "pipeline": "textcat_multilabel",
+                          "fit_on": "train"}
+        dev_probs = np.zeros((len(dv_cases.sent_texts), len(CATS)))
+        dev_probs[:, cols] = np.array(
+            [[d.cats.get(c, 0.0) for c in cats] for d in nlp.pipe([prepare(t) for t in dv_cases.sent_texts])],
+            dtype=float).reshape(len(dv_cases.sent_texts), len(cats))
+        meta.update(tune_thresholds(dv_cases, dev_probs, cats))
     meta["agree"] = 0.5
     meta["id"] = f"{out.name}-{corpus_fingerprint(items)}-{backend}-s{seed}"
     meta["corpus"] = {"path": str(corpus), "fingerprint": corpus_fingerprint(items), "items": len(items),
-                      "train": len(tr), "dev": len(dv)}
+                      "train": len(tr), "dev": len(dv), "fit_splits": ["train", "dev"] if pooled else ["train"]}
     meta["created"] = _dt.date.today().isoformat()
     write_json(out / "meta.json", meta)
 
@@ -288,12 +465,25 @@ def train(corpus: str | Path, out_dir: str | Path, backend: str = "sklearn", see
         if not sel:
             continue
         cases = dv_cases if split == "dev" else build_cases(sel, rules=True, config=config)
-        probs = model.predict_proba(cases.sent_texts)
+        oof = split == "dev" and dev_oof is not None
+        probs = dev_oof if oof else model.predict_proba(cases.sent_texts)
         metrics["splits"][split] = {"split": split, "items": len(sel),
                                     "modes": evaluate_cases(cases, probs, model.meta)}
+        if oof:
+            metrics["splits"][split]["probabilities"] = "out-of-fold"
         m = metrics["splits"][split]["modes"]
-        log(f"{split:<8} " + "  ".join(f"{k} core {v['core_macro_f1']:.3f} macro {v['macro_f1']:.3f}"
-                                        for k, v in m.items()))
+        log(f"{split + (' (OOF)' if oof else ''):<8} "
+            + "  ".join(f"{k} core {v['core_macro_f1']:.3f} macro {v['macro_f1']:.3f}" for k, v in m.items()))
     write_json(out / "metrics.json", metrics)
     write_card(out, meta, metrics, checked)
     return metrics
+
+
+# -- out-of-fold probabilities kept with a train+dev model ---------------------------------------------------
+def save_oof(path: Path, cases: Cases, oof: np.ndarray) -> None:
+    """Per pool item: its id, sentence count and the out-of-fold sentence probabilities, so ``docscan evaluate``
+    can score the dev split honestly (the final model has seen dev)."""
+    counts = np.bincount(cases.sent_item, minlength=len(cases.items)) if len(cases.sent_item) else \
+        np.zeros(len(cases.items), dtype=np.int64)
+    np.savez_compressed(path, ids=np.array([str(it.get("id")) for it in cases.items], dtype=str),
+                        counts=counts.astype(np.int64), probs=oof.astype(np.float64))
