@@ -28,6 +28,7 @@ from . import actors as actors_mod
 from .frequency import parse_deadline, parse_frequency
 from .lexicon import lexicons, polarity_markers
 from .polarity import CRITIQUE, DEMAND, ClauseView, Polarity, classify_sentence
+from .prefilter import Finder
 from .rules import Rule, RuleSet, load_rules
 
 MAX_CLAUSE = 240  # chars per evaluated clause window
@@ -125,6 +126,8 @@ class Engine:
                 self.regexes.append(("trig", "rule:" + r.id, c))
         for level, rx in actors_mod.global_patterns():
             self.regexes.append(("actor", level, rx))
+        # each regex as plain finditer or driven by its first characters, whichever is faster (prefilter.Finder)
+        self._finders = [Finder(rx) for _, _, rx in self.regexes]
         self.critique_headings = tuple(pm.get("critique_headings", []) or [])
         self.demand_headings = tuple(pm.get("demand_headings", []) or [])
         self.critique_genres = tuple(pm.get("critique_genres", []) or [])
@@ -157,8 +160,8 @@ class Engine:
             s = end_idx - n + 1
             for kind, label in vals:
                 hits.append((s, end_idx + 1, kind, label))
-        for kind, label, rx in self.regexes:
-            for m in rx.finditer(text):
+        for (kind, label, _), finditer in zip(self.regexes, self._finders, strict=True):
+            for m in finditer(text):
                 if m.end() > m.start():
                     hits.append((m.start(), m.end(), kind, label))
         issued = iso_to_date(doc.metadata.date)

@@ -189,6 +189,7 @@ def _automaton() -> Any:
 @functools.cache
 def _regexes() -> dict[str, Any]:
     from ..detect.lexicon import polarity_markers
+    from ..detect.prefilter import Finder
 
     v = vocab()
     pm = polarity_markers()
@@ -200,6 +201,8 @@ def _regexes() -> dict[str, Any]:
         "extra_upper": [re.compile(p) for p in v.get("extra_upper_patterns") or []],  # type: ignore[dict-item]
         "critique": re.compile("|".join(f"(?:{r.lstrip('^')})" for r in pm.get("critique_regex", []) or ["存在问题"])),
     }
+    for key in ("report_regex", "report_regime"):  # whole-text scans: prefiltered where faster (same matches)
+        out["find:" + key] = Finder(out[key])
     return out
 
 
@@ -337,7 +340,7 @@ def build(doc: Document, detection: Any) -> Facts:
             if k[:4] == "win:":
                 named.append((s, end_idx + 1, int(k[4:])))
     for key, kind in (("report_regex", "report_verbs"), ("report_regime", "report_regime")):
-        for m in rx[key].finditer(text):
+        for m in rx["find:" + key](text):
             c = at(m.start())
             if c is not None:
                 c.hits.setdefault(kind, []).append((m.start(), m.end(), m.group(0)))

@@ -1,0 +1,161 @@
+"""``finditer`` over a long text, driven by the characters a match can start with.
+
+Python's ``re`` skips ahead fast only when a pattern opens with a literal or a character class; most of our
+patterns open with a lookbehind or an alternation (``(?<![…])要``, ``(?:查看|检查|…)``), so ``finditer`` tries a
+full match at every position of a 1 MB text. :func:`compile_scanner` reads the pattern's syntax tree for the set
+of characters any match must start with, finds those positions with one character-class search (fast, in C) and
+tries ``match`` only there. The matches are exactly ``rx.finditer(text)``'s: every match starts at such a
+position; ``match(text, i)`` is the attempt ``finditer`` makes at ``i`` (lookbehinds and ``\\b`` see the text
+before ``i``, ``^`` is anchored at the real start); positions inside the previous match are skipped as
+``finditer`` skips them. Patterns that can match the empty string, or whose first character is not a small known
+set (``.``, negated classes, ``\\w``, ignore-case), keep plain ``finditer``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+try:  # Python 3.11+
+    from re import _constants as _c
+    from re import _parser as _p
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
+
+MAX_FIRST = 400  # a first-character set larger than this is not worth a prefilter
+
+_ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
+_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
+
+
+def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Characters every non-empty match of ``pattern`` starts with, or None when unknown / the pattern can match
+    the empty string."""
+    try:
+        tree = _p.parse(pattern, flags)
+    except re.error:
+        return None
+    if (tree.state.flags | flags) & (re.IGNORECASE | re.VERBOSE):
+        return None
+    try:
+        chars, nullable = _seq(list(tree))
+    except _Unknown:
+        return None
+    if nullable or not chars or len(chars) > MAX_FIRST:
+        return None
+    return frozenset(chars)
+
+
+class _Unknown(Exception):
+    pass
+
+
+def _seq(items: list[tuple[Any, Any]]) -> tuple[set[str], bool]:
+    out: set[str] = set()
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue  # lookarounds and anchors consume nothing
+        chars, nullable = _node(op, av)
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _node(op: Any, av: Any) -> tuple[set[str], bool]:
+    if op is _c.LITERAL:
+        return {chr(av)}, False
+    if op is _c.IN:
+        chars: set[str] = set()
+        for iop, iav in av:
+            if iop is _c.LITERAL:
+                chars.add(chr(iav))
+            elif iop is _c.RANGE and iav[1] - iav[0] <= MAX_FIRST:
+                chars.update(chr(x) for x in range(iav[0], iav[1] + 1))
+            else:  # NEGATE, CATEGORY (\d, \w), a wide range
+                raise _Unknown
+        return chars, False
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        nullable = False
+        for branch in av[1]:
+            chars, n = _seq(list(branch))
+            out |= chars
+            nullable = nullable or n
+        return out, nullable
+    if op is _c.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = av
+        if add_flags & re.IGNORECASE:
+            raise _Unknown
+        return _seq(list(sub))
+    if op in _REPEATS:
+        lo, _hi, sub = av
+        chars, n = _seq(list(sub))
+        return chars, n or lo == 0
+    if hasattr(_c, "ATOMIC_GROUP") and op is _c.ATOMIC_GROUP:
+        return _seq(list(av))
+    raise _Unknown  # ANY, NOT_LITERAL, GROUPREF, conditionals
+
+
+def compile_scanner(rx: re.Pattern[str]) -> Callable[[str], Iterator[re.Match[str]]]:
+    """``scan(text)`` yielding exactly the matches of ``rx.finditer(text)`` (see the module docstring)."""
+    first = first_chars(rx.pattern, rx.flags)
+    if first is None:
+        return rx.finditer
+    starts = re.compile("[" + "".join(_class_escape(ch) for ch in sorted(first)) + "]")
+    match = rx.match
+
+    def scan(text: str) -> Iterator[re.Match[str]]:
+        pos = 0
+        for c in starts.finditer(text):
+            i = c.start()
+            if i < pos:
+                continue
+            m = match(text, i)
+            if m is not None:
+                yield m
+                pos = m.end()  # never empty: the pattern cannot match the empty string
+    return scan
+
+
+def _class_escape(ch: str) -> str:
+    return "\\" + ch if ch in "\\]^-[" else ch
+
+
+CALIBRATE_CHARS = 30_000
+
+
+class Finder:
+    """``finder(text)`` = ``rx.finditer(text)``, by whichever of plain finditer and :func:`compile_scanner` is
+    faster for this pattern. Which one is measured once, on the first text of at least ``CALIBRATE_CHARS``
+    characters (its head): how often a pattern's first characters occur in real text decides it. Before that,
+    and for short texts, plain finditer. The matches are the same either way."""
+
+    __slots__ = ("rx", "_scan", "_use")
+
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        self.rx = rx
+        scan = compile_scanner(rx)
+        self._scan: Callable[[str], Iterator[re.Match[str]]] | None = None if scan == rx.finditer else scan
+        self._use: Callable[[str], Iterator[re.Match[str]]] = rx.finditer
+
+    def __call__(self, text: str) -> Iterator[re.Match[str]]:
+        if self._scan is not None and len(text) >= CALIBRATE_CHARS:
+            self._decide(text[:CALIBRATE_CHARS])
+        return self._use(text)
+
+    def _decide(self, sample: str) -> None:
+        import time
+
+        scan, self._scan = self._scan, None
+        assert scan is not None
+        t0 = time.perf_counter()
+        for _ in self.rx.finditer(sample):
+            pass
+        t1 = time.perf_counter()
+        for _ in scan(sample):
+            pass
+        if time.perf_counter() - t1 < t1 - t0:
+            self._use = scan
