@@ -103,6 +103,10 @@ def decide_clause(cv: ClauseView) -> Polarity | None:
     if _spans(cv, "critique_initial"):
         return Polarity(CRITIQUE, 0.9, "clause-initial 有的/一些")
     crit = _spans(cv, "critique")  # (a conditional clause, 造成…的，严肃追责, is not a complaint either)
+    # a critique word inside a reform phrase names a campaign's topic (召开整治形式主义动员会), not a complaint
+    reform = _spans(cv, "prohibition") + _spans(cv, "reform_boilerplate")
+    if crit and reform:
+        crit = [c for c in crit if not any(rs <= c[0] and c[1] <= re_ for rs, re_ in reform)]
     if crit and not conditional and not strong and not modal and not quota:
         return Polarity(CRITIQUE, 0.85, "critique marker")
     if enforcement:
