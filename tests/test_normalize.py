@@ -207,3 +207,11 @@ def test_max_chars_truncates_with_warning():
     doc = normalize(_raw([[_p("各村要建立台账。" * 100)]], fmt="txt"), Config(max_chars=50))
     assert len(doc.text) == 50
     assert any("truncated" in w for w in doc.warnings)
+
+
+def test_qr_code_instruction_is_body_text_but_portal_qr_line_is_furniture():
+    body = ["动员居民扫描二维码填写问卷", "各村要组织群众扫描二维码关注公众号，每周上报关注人数。"]
+    portal = ["扫描二维码关注我们", "微信扫描二维码 在手机上阅读本文"]
+    doc = docscan.extract(text="\n".join(body + portal) + "\n")
+    assert doc.text.split("\n") == body
+    assert sorted(f.text for f in doc.furniture) == sorted(portal)
