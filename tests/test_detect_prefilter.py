@@ -65,3 +65,14 @@ def test_unknown_or_nullable_patterns_keep_finditer(pattern):
     rx = re.compile(pattern)
     assert first_chars(rx.pattern, rx.flags) is None
     assert compile_scanner(rx) == rx.finditer
+
+
+def test_searcher_equals_search_on_sentences():
+    from docscan.detect.prefilter import compile_searcher
+
+    sentences = re.split(r"(?<=[。；\n])", _text())
+    for rx in _shipped_patterns():
+        search = compile_searcher(rx)
+        for s in sentences[:400]:
+            a, b = rx.search(s), search(s)
+            assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (rx.pattern, s)

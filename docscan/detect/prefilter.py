@@ -133,7 +133,7 @@ class Finder:
     characters (its head): how often a pattern's first characters occur in real text decides it. Before that,
     and for short texts, plain finditer. The matches are the same either way."""
 
-    __slots__ = ("rx", "_scan", "_use")
+    __slots__ = ("_scan", "_use", "rx")
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
@@ -159,3 +159,22 @@ class Finder:
             pass
         if time.perf_counter() - t1 < t1 - t0:
             self._use = scan
+
+
+def compile_searcher(rx: re.Pattern[str]) -> Callable[[str], re.Match[str] | None]:
+    """``search(s)`` = ``rx.search(s)``, trying ``match`` only where a match can start (see the module
+    docstring): the leftmost such position that matches is ``search``'s answer. For many short strings and a
+    pattern ``re`` cannot skip through by itself (a long alternation behind lookbehinds)."""
+    first = first_chars(rx.pattern, rx.flags)
+    if first is None:
+        return rx.search
+    starts = re.compile("[" + "".join(_class_escape(ch) for ch in sorted(first)) + "]")
+    match = rx.match
+
+    def search(s: str) -> re.Match[str] | None:
+        for c in starts.finditer(s):
+            m = match(s, c.start())
+            if m is not None:
+                return m
+        return None
+    return search

@@ -99,6 +99,8 @@ class _TermIndex:
 def _row(f: Facts, c: Clause, lex: _TermIndex) -> dict[str, Any] | None:
     if c.actor_level not in ("upper", "grassroots", "other") or c.polarity not in ("demand", "neutral"):
         return None
+    if c.polarity == "neutral" and c.actor_level != "upper":
+        return None  # (the check below, before the lexicon look-up it cannot need)
     text = c.text.strip("，,。；;：: ")
     if len(text) < 4 or _PURPOSE.match(text):
         return None

@@ -189,7 +189,7 @@ def _automaton() -> Any:
 @functools.cache
 def _regexes() -> dict[str, Any]:
     from ..detect.lexicon import polarity_markers
-    from ..detect.prefilter import Finder
+    from ..detect.prefilter import Finder, compile_searcher
 
     v = vocab()
     pm = polarity_markers()
@@ -203,6 +203,8 @@ def _regexes() -> dict[str, Any]:
     }
     for key in ("report_regex", "report_regime"):  # whole-text scans: prefiltered where faster (same matches)
         out["find:" + key] = Finder(out[key])
+    for key in ("modal", "critique"):  # per-sentence searches of long alternations: the same answer, faster
+        out["search:" + key] = compile_searcher(out[key])
     return out
 
 
@@ -389,7 +391,7 @@ def build(doc: Document, detection: Any) -> Facts:
         def sent_flags(st: Sent = st, sflags: list[bool] = sflags) -> list[bool]:
             if not sflags:
                 stext = text[st.start:st.end]
-                sflags += [bool(rx["modal"].search(stext)), bool(rx["critique"].search(stext))]
+                sflags += [bool(rx["search:modal"](stext)), bool(rx["search:critique"](stext))]
             return sflags
         for ci in st.clauses:
             c = clauses[ci]
