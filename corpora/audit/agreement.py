@@ -3,12 +3,16 @@
     python corpora/audit/agreement.py                 # Markdown tables: first pass vs second pass
     python corpora/audit/agreement.py --adjudicated   # also: second pass vs the current corpus (after fixes)
     python corpora/audit/agreement.py --diff          # list every disagreement (for adjudication)
+    python corpora/audit/agreement.py --aug [...]     # the same for the wave-5 train-only audit (aug_*.jsonl)
 
 Inputs: ``first_pass.jsonl`` (the corpus labels of the sampled items, frozen before the comparison),
 ``second_pass.jsonl`` (``{"id", "labels", "kind", "note"}``, written blind from the text only) and, for
 ``--adjudicated``, ``corpora/data``. Cohen's kappa per category treats each label as present/absent;
 kind agreement is accuracy and Cohen's kappa over the five kinds; exact match needs the same kind and
 the same label set.
+
+``--aug`` reads ``aug_first_pass.jsonl`` / ``aug_second_pass.jsonl`` instead (the 300-item sample of the
+train-only ``aug-*`` paraphrases, ``aug_sample.py``); its columns are the source files, not the splits.
 """
 
 from __future__ import annotations
@@ -48,7 +52,14 @@ def kappa(a: list, b: list) -> float:
     return 1.0 if pe == 1 else (po - pe) / (1 - pe)
 
 
+SOURCES = {"ac": "accountability", "dl": "deadline", "df": "digital", "mx": "mixed", "pp": "paraphrase",
+           "vd": "vague"}
+PAIRS = {"devtest": ("first_pass.jsonl", "second_pass.jsonl"), "aug": ("aug_first_pass.jsonl", "aug_second_pass.jsonl")}
+
+
 def stratum(d: dict) -> str:
+    if d["id"].startswith("aug-"):
+        return SOURCES.get(d["id"].split("-")[1], "other")
     if d.get("heldout_topic"):
         return "test (held-out)"
     return d["split"] if d["split"] == "dev" else "test (in-domain)"
@@ -74,7 +85,9 @@ def compare(first: dict[str, dict], second: dict[str, dict], ids: list[str]) -> 
 def table(first: dict[str, dict], second: dict[str, dict], title: str) -> str:
     ids = sorted(second)
     groups = {"all": ids}
-    for name in ("dev", "test (in-domain)", "test (held-out)"):
+    names = sorted({stratum(first[i]) for i in ids}) if ids and ids[0].startswith("aug-") else \
+        ["dev", "test (in-domain)", "test (held-out)"]
+    for name in names:
         groups[name] = [i for i in ids if stratum(first[i]) == name]
     res = {g: compare(first, second, sel) for g, sel in groups.items() if sel}
     cols = list(res)
@@ -104,11 +117,12 @@ def diff(first: dict[str, dict], second: dict[str, dict]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    first = read_jsonl(HERE / "first_pass.jsonl")
-    second = read_jsonl(HERE / "second_pass.jsonl")
+    first_name, second_name = PAIRS["aug" if "--aug" in argv else "devtest"]
+    first = read_jsonl(HERE / first_name)
+    second = read_jsonl(HERE / second_name)
     missing = set(second) - set(first)
     if missing:
-        print(f"ids in second_pass.jsonl but not in first_pass.jsonl: {sorted(missing)[:5]}", file=sys.stderr)
+        print(f"ids in {second_name} but not in {first_name}: {sorted(missing)[:5]}", file=sys.stderr)
         return 1
     if "--diff" in argv:
         print(diff(first, second))
