@@ -93,6 +93,8 @@ def decide_clause(cv: ClauseView) -> Polarity | None:
             continue  # 取消评先评优资格: the marker is part of a burden trigger
         if any(ms <= s < me for ms, me in modal):
             continue  # 不得分 (score rows) is a demand marker that contains 不得
+        if any(qs <= s and e <= qe for qs, qe in quota):
+            continue  # 不得低于/不得少于 set a minimum quota (a demand), not a prohibition
         if any(e <= es <= e + 8 for es, _ in enf_terms) or any(s < es < e + 8 for es, _ in enf_terms):
             enforcement = True  # 不得漏报、严禁弄虚作假: enforcement of a demand
             continue
