@@ -129,28 +129,38 @@ CALIBRATE_CHARS = 30_000
 
 class Finder:
     """``finder(text)`` = ``rx.finditer(text)``, by whichever of plain finditer and :func:`compile_scanner` is
-    faster for this pattern. Which one is measured once, on the first text of at least ``CALIBRATE_CHARS``
-    characters (its head): how often a pattern's first characters occur in real text decides it. Before that,
-    and for short texts, plain finditer. The matches are the same either way."""
+    faster for this pattern. Which one is measured once, on the first ``CALIBRATE_CHARS`` characters of text it
+    is given (one long text's head, or short texts together): how often a pattern's first characters occur in
+    real text decides it. Until then, plain finditer. The matches are the same either way."""
 
-    __slots__ = ("_scan", "_use", "rx")
+    __slots__ = ("_scan", "_seen", "_seen_chars", "_use", "rx")
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
         scan = compile_scanner(rx)
         self._scan: Callable[[str], Iterator[re.Match[str]]] | None = None if scan == rx.finditer else scan
         self._use: Callable[[str], Iterator[re.Match[str]]] = rx.finditer
+        self._seen: list[str] = []  # short texts so far (references), until they add up to a sample
+        self._seen_chars = 0
 
     def __call__(self, text: str) -> Iterator[re.Match[str]]:
-        if self._scan is not None and len(text) >= CALIBRATE_CHARS:
-            self._decide(text[:CALIBRATE_CHARS])
+        if self._scan is not None:
+            if len(text) >= CALIBRATE_CHARS:
+                self._decide(text[:CALIBRATE_CHARS])
+            else:
+                self._seen.append(text)
+                self._seen_chars += len(text)
+                if self._seen_chars >= CALIBRATE_CHARS:
+                    self._decide("\n".join(self._seen)[:CALIBRATE_CHARS])
         return self._use(text)
 
     def _decide(self, sample: str) -> None:
         import time
 
         scan, self._scan = self._scan, None
-        assert scan is not None
+        self._seen, self._seen_chars = [], 0
+        if scan is None:  # another thread decided meanwhile
+            return
         t0 = time.perf_counter()
         for _ in self.rx.finditer(sample):
             pass
