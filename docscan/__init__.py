@@ -29,21 +29,44 @@ __all__ = ["Config", "Document", "Finding", "Report", "__version__", "extract", 
 
 
 def scan(source: str | Path | None = None, *, text: str | None = None, config: Config | None = None, **options: Any) -> Report:
-    """Scan a file path, or ``text=`` in memory. ``options`` override config fields (lang, disable, ...)."""
+    """Scan a file path, or text in memory. ``options`` override config fields (lang, disable, ...).
+
+    ``scan("各村每周报送台账。")`` scans the string itself: a ``str`` that names no existing file and does not look
+    like a path (no directory separator, no extension docscan reads) is text. ``text=`` says so explicitly.
+    """
     from .config import Config
     from .pipeline import scan_document
 
     cfg = (config or Config()).with_options(**options)
     if source is None and text is None:
         raise TypeError("scan() needs a path or text=")
+    if text is None and isinstance(source, str) and _is_text(source):
+        source, text = None, source
     return scan_document(source if source is not None else "<text>", cfg, text=text)
 
 
+def _is_text(s: str) -> bool:
+    """A string that is not a path: it has a line break, or names no file and has no path shape."""
+    if "\n" in s or len(s) > 1024:
+        return True
+    from .extract import SUPPORTED_SUFFIXES
+
+    p = Path(s)
+    if "/" in s or "\\" in s or p.suffix.lower() in SUPPORTED_SUFFIXES:
+        return False
+    try:
+        return not p.exists()
+    except OSError:
+        return True
+
+
 def extract(source: str | Path | None = None, *, text: str | None = None, config: Config | None = None) -> Document:
-    """Extract and normalize a file (or ``text=``) without detection."""
+    """Extract and normalize a file (or text: see :func:`scan`) without detection."""
     from .config import Config
     from .pipeline import extract_document
 
+    if text is None and isinstance(source, str) and _is_text(source):
+        source, text = None, source
     return extract_document(source if source is not None else "<text>", config or Config(), text=text)
 
 
