@@ -30,6 +30,7 @@ class Mention:
     is_agent: bool = False  # 由X负责
     collective: bool = False  # 各乡镇, 全体村干部
     addressed: bool = False  # 对各乡镇…: the unit an action (inspection, scoring) is aimed at
+    pivot: bool = False  # 县局要求各乡镇报送…: object of a command verb and subject of what follows
 
 
 @functools.cache
@@ -51,6 +52,18 @@ def _contains_any(words: tuple[str, ...]) -> Any:
         return lambda s: True
     rx = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
     return rx.search
+
+
+@functools.cache
+def _pivot_rx() -> re.Pattern[str] | None:
+    """Command verbs whose object is the subject of the next predicate (兼语): 要求/责令/通知 + 各乡镇 + 报送."""
+    words = [str(w) for w in actor_data().get("pivot_markers", [])]
+    if not words:
+        return None
+    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    blockers = "|".join(re.escape(str(w)) for w in actor_data().get("pivot_blockers", []))
+    guard = f"^(?!.*(?:{blockers}))" if blockers else "^"
+    return re.compile(f"{guard}.*(?:{alts})(?:各|全|所有|全体|辖区|相关|有关)?$", re.S)
 
 
 @functools.cache
@@ -87,6 +100,7 @@ def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) 
     if not term_hits:
         return []
     has_obj, has_agent, narrative = _markers()
+    pivot_rx = _pivot_rx()
     if len(term_hits) == 1:
         chosen = list(term_hits)
     else:
@@ -114,7 +128,10 @@ def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) 
         is_object = not is_agent and bool(has_obj(before))
         collective = word.startswith(_COLLECTIVE) or before.endswith(_COLLECTIVE)
         addressed = "对" in before[-8:] or "到" in before[-4:]
-        out.append(Mention(s, e, word, level, is_object, is_agent, collective, addressed))
+        # ...but 县直部门要求乡镇报送材料的，… is a topic (whenever departments ask), not a command
+        pivot = (is_object and level == "grassroots" and bool(pivot_rx and pivot_rx.match(before))
+                 and not text.rstrip("，,；;。 ").endswith("的"))
+        out.append(Mention(s, e, word, level, is_object, is_agent, collective, addressed, pivot))
     return out
 
 
@@ -158,9 +175,13 @@ def _compounds(text: str, start: int, chosen: list[tuple[int, int, str]]) -> lis
 
 
 def pick_subject(mentions: list[Mention]) -> Mention | None:
-    """The obligated party: an agent (由X负责) first, else the first mention not in object position."""
+    """The obligated party: an agent (由X负责) first, then a grassroots unit a command verb is aimed at
+    (县农业农村局要求各乡镇每周报送台账: the township must report), else the first mention not in object position."""
     for m in mentions:
         if m.is_agent:
+            return m
+    for m in mentions:
+        if m.pivot:
             return m
     for m in mentions:
         if not m.is_object:
