@@ -37,3 +37,15 @@ def test_upper_body_keeps_its_own_duty_without_a_command_verb():
     g = text.index("各乡镇")
     subj = pick_subject(find_mentions(text, 0, [(s, s + 4, "upper"), (g + 1, g + 3, "grassroots")]))
     assert subj is not None and subj.text == "县财政局"
+
+
+def test_a_mention_inside_a_de_modifier_is_not_the_subject():
+    # 企业 modifies 问题; the township must act within 24 hours
+    assert "deadline_pressure" in cats("企业反映的问题乡镇须在24小时内响应，并报送办理台账。")
+    # ...but a preposition opens an object phrase, not a modifier: 帮扶干部 stays the subject
+    from docscan.detect.actors import find_mentions, pick_subject
+
+    text = "每名帮扶干部对所帮扶的农户负总责。"
+    a, b = text.index("帮扶干部"), text.index("农户")
+    subj = pick_subject(find_mentions(text, 0, [(a, a + 4, "grassroots"), (b, b + 2, "other")]))
+    assert subj is not None and subj.text == "帮扶干部"

@@ -114,7 +114,7 @@ def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) 
         chosen.sort()
     chosen = _compounds(text, start, chosen)
     out: list[Mention] = []
-    for s, e, level in chosen:
+    for i, (s, e, level) in enumerate(chosen):
         before = text[: s - start]
         word = text[s - start: e - start]
         if narrative and (before.endswith(narrative) or word.startswith(narrative)):
@@ -126,6 +126,10 @@ def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) 
             out.append(Mention(s, e, word, level, True, False, False, False))
             continue
         is_object = not is_agent and bool(has_obj(before))
+        if not is_object and not is_agent and i + 1 < len(chosen):
+            # 企业反映的问题乡镇须…: a mention inside a 的-modifier before the next mention is no subject
+            gap = text[e - start: chosen[i + 1][0] - start]
+            is_object = bool(_MODIFIER_GAP.fullmatch(gap))
         collective = word.startswith(_COLLECTIVE) or before.endswith(_COLLECTIVE)
         addressed = "对" in before[-8:] or "到" in before[-4:]
         # ...but 县直部门要求乡镇报送材料的，… is a topic (whenever departments ask), not a command
@@ -133,6 +137,11 @@ def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) 
                  and not text.rstrip("，,；;。 ").endswith("的"))
         out.append(Mention(s, e, word, level, is_object, is_agent, collective, addressed, pivot))
     return out
+
+
+# A short verb phrase closed by 的 (反映的问题, 提出的诉求, 交办的事项) between two mentions: the first modifies a noun.
+_MODIFIER_GAP = re.compile(r"(?![对向给为与和在把将从按被让])(?:(?![要须应需])[\u4e00-\u9fa5]){1,4}的"
+                           r"(?:(?![要须应需确])[\u4e00-\u9fa5]){0,4}")
 
 
 # Compound nouns are head-final (domain §D): the last part names what the phrase is.
