@@ -36,8 +36,7 @@ def write_card(out: Path, meta: dict[str, Any], metrics: dict[str, Any], checked
         f"{st['heldout_topic']} items of topic-held-out topics are in no training or tuning split.",
         "Synthetic sentences written by the docscan team (no personal data). Labels per item: "
         + ", ".join(f"{k} {v}" for k, v in st["labels"].items()) + ".",
-        f"Trained on the `train` split ({meta['corpus']['train']} items); thresholds tuned on `dev` "
-        f"({meta['corpus']['dev']} items); `test` and topic-held-out never seen.",
+        *_training_lines(meta),
         "",
         "## Metrics (sentence level; F1 per category)",
         "`rules` = rule engine alone, `model` = model alone (per-category threshold tuned on dev), `fusion` = what",
@@ -45,7 +44,7 @@ def write_card(out: Path, meta: dict[str, Any], metrics: dict[str, Any], checked
         "",
         format_table(metrics["splits"]),
         "",
-        "## Fusion thresholds (tuned on dev)",
+        "## Fusion thresholds (tuned on dev, or out-of-fold on train ∪ dev)",
         f"A rule finding is weak when flagged so or its confidence < weak_conf (1.01: any finding of the category);"
         f" rule and model agree when p ≥ {meta.get('agree')}.",
         "",
@@ -69,6 +68,22 @@ def write_card(out: Path, meta: dict[str, Any], metrics: dict[str, Any], checked
     (out / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
 
 
+def _training_lines(meta: dict[str, Any]) -> list[str]:
+    c = meta["corpus"]
+    if "dev" in c.get("fit_splits", ["train"]):
+        return [
+            f"Fitted on `train` ∪ `dev` ({c['train']} + {c['dev']} items). C, the Platt calibration, the thresholds",
+            "and the stacked fusion come from out-of-fold predictions over 5 folds grouped by near-duplicates",
+            "(template fills never straddle folds). The `dev` rows below therefore use those **out-of-fold**",
+            "probabilities (kept in `oof.npz`; `docscan evaluate … dev` uses them too), not the fitted model's:",
+            "honest about the model, slightly optimistic about thresholds tuned on the same predictions.",
+            "`test` and topic-held-out never seen. Choose between training variants by grouped cross-validation",
+            "(`python -m docscan.learn.cv`), never by test scores.",
+        ]
+    return [f"Trained on the `train` split ({c['train']} items); thresholds tuned on `dev` ({c['dev']} items); "
+            "`test` and topic-held-out never seen."]
+
+
 def _stack_section(meta: dict[str, Any]) -> list[str]:
     """The stacked fusion's weights: which evidence moves each category's decision, and its threshold."""
     st = meta.get("stack")
@@ -79,7 +94,8 @@ def _stack_section(meta: dict[str, Any]) -> list[str]:
         "## Stacked fusion (what `fusion` above reports)",
         "Per category, a logistic regression over the model's logit and the rule layer's reading of the sentence",
         "(rule finding strong/weak, clause polarity and actor, action types), fitted on train with out-of-fold model",
-        "probabilities (5 folds grouped by near-duplicate template fills); threshold tuned on dev. A rule finding",
+        "probabilities (5 folds grouped by near-duplicate template fills); thresholds tuned on dev, or on the",
+        "out-of-fold predictions when the model is fitted on train ∪ dev. A rule finding",
         "below the threshold is vetoed; a model-only finding also needs a demand the rules read, in a snippet.",
         "The thresholds table above is the fallback when a model has no stack.",
         "",

@@ -263,8 +263,9 @@ def format_table(results: dict[str, dict[str, Any]]) -> str:
     head = ["split", "mode", "n", *[short[c] for c in CATS], "macro F1", "micro F1", "core F1", "neg flagged"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for split, res in results.items():
+        label = f"{split} (OOF)" if res.get("probabilities") == "out-of-fold" else split
         for mode, r in res["modes"].items():
-            row = [split, mode, str(r["items"]), *[f"{r['per_category'][c]['f1']:.3f}" for c in CATS],
+            row = [label if mode != "rules" else split, mode, str(r["items"]), *[f"{r['per_category'][c]['f1']:.3f}" for c in CATS],
                    f"{r['macro_f1']:.3f}", f"{r['micro_f1']:.3f}", f"{r['core_macro_f1']:.3f}",
                    f"{100 * r['negatives_flagged']:.1f}%"]
             lines.append("| " + " | ".join(row) + " |")
