@@ -50,6 +50,9 @@ class Detection:
     # instead of parsing the whole text again); None when detection did not run the engine
     frequencies: list[dict[str, Any]] | None = None
     deadlines: list[dict[str, Any]] | None = None
+    # actor mentions the engine found per evaluated clause window, from the automaton's actor terms alone:
+    # {window start: (window text, mentions)}; quantify/facts.py reuses them for a clause with the same span
+    mentions: dict[int, tuple[str, list[Any]]] | None = None
 
 
 def _engine(config: Config):
@@ -61,7 +64,8 @@ def _engine(config: Config):
 def detect(doc: Document, config: Config) -> Detection:
     findings, clauses, reading = _engine(config).run(doc, config)
     detection = Detection(findings=findings, clauses=clauses, doc_prior=reading["prior"], scope=reading["scope"],
-                          frequencies=reading.get("frequencies"), deadlines=reading.get("deadlines"))
+                          frequencies=reading.get("frequencies"), deadlines=reading.get("deadlines"),
+                          mentions=reading.get("mentions"))
     if any(f.category == "vague_duty" for f in findings):
         # the duty matrix (quantify/duties.py) confirms or weakens a push-down: is the upper level vague here, or
         # does the document make its duty concrete elsewhere (an attachment's responsibility table)?

@@ -160,10 +160,13 @@ class Engine:
             s = end_idx - n + 1
             for kind, label in vals:
                 hits.append((s, end_idx + 1, kind, label))
+        rx_actor_starts: set[int] = set()  # where a name pattern (not the automaton) found an actor
         for (kind, label, _), finditer in zip(self.regexes, self._finders, strict=True):
             for m in finditer(text):
                 if m.end() > m.start():
                     hits.append((m.start(), m.end(), kind, label))
+                    if kind == "actor":
+                        rx_actor_starts.add(m.start())
         issued = iso_to_date(doc.metadata.date)
         freqs = parse_frequency(text)
         deadlines = parse_deadline(text, issued)
@@ -218,6 +221,7 @@ class Engine:
         self._feat_cache: dict[tuple[int, int], list[dict[str, Any]]] = {}
         self._sent_feat_cache: dict[str, set[int]] = {}
         infos: list[Any] = []
+        window_mentions: dict[int, tuple[str, list[actors_mod.Mention]]] = {}
         cands: list[_Cand] = []
         vague_uppers_doc: list[str] = []
         heading_priors: dict[int, str | None] = {}
@@ -259,6 +263,10 @@ class Engine:
                         markers.setdefault("deadline", []).append((s, e))
                 mentions = actors_mod.find_mentions(ctext, c_start, actor_hits)
                 per_clause_mentions.append(mentions)
+                if actor_hits and not any(h[0] in rx_actor_starts for h in actor_hits):
+                    # from the automaton's actor terms alone: what quantify/facts.py would compute for the
+                    # same clause window, so it takes these over (Detection.mentions)
+                    window_mentions[c_start] = (ctext, mentions)
                 mentions_all.extend(mentions)
                 subj = actors_mod.pick_subject(mentions)
                 inherited = False
@@ -331,7 +339,8 @@ class Engine:
         scope = self._scope(doc, legislation, addr_level, title)
         cands = self._gate(cands, scope)
         findings = self._merge(doc, cands, infos, config, vague_uppers_doc, reform_decl)
-        return findings, infos, {"prior": raw_prior, "scope": scope, "frequencies": freqs, "deadlines": deadlines}
+        return findings, infos, {"prior": raw_prior, "scope": scope, "frequencies": freqs, "deadlines": deadlines,
+                                 "mentions": window_mentions}
 
     # -- helpers ------------------------------------------------------------------------------------------------
     def _scope(self, doc: Document, legislation: bool, addr_level: str | None, title: str) -> str:
@@ -574,6 +583,22 @@ class Engine:
         rank = {"low": 0, "medium": 1, "high": 2}
         out: list[Finding] = []
         doc_vague = "、".join(dict.fromkeys(vague_uppers_doc[:3]))
+        # messages repeat (same rule, actor, frequency…) and references are per rule: each worded once per run
+        fmt_memo: dict[tuple[Any, ...], str] = {}
+        ref_memo: dict[str, str] = {}
+
+        def fmt(template: str, ctx: dict[str, Any]) -> str:
+            key = (template, *((k, v) for k, v in ctx.items() if isinstance(v, str | type(None))))
+            out = fmt_memo.get(key)
+            if out is None:
+                out = fmt_memo[key] = _fmt(template, ctx, lang)
+            return out
+
+        def reference(r: Rule) -> str:
+            out = ref_memo.get(r.id)
+            if out is None:
+                out = ref_memo[r.id] = self._reference(r, lang)
+            return out
         for cat, cs in by_cat.items():
             cs.sort(key=lambda c: (c.start, c.end))
             groups: list[list[_Cand]] = []
@@ -609,9 +634,9 @@ class Engine:
                     start=start, end=end, text=doc.text[start:end], sentence=doc.text[s0:s1].strip(),
                     rule=best.rule.id, rules=list(dict.fromkeys(c.rule.id for c in sorted(
                         g, key=lambda c: (-rank[c.severity], -c.confidence, c.rule.order)))),
-                    source="rule", message=_fmt(best.rule.message[lang], ctx, lang),
-                    suggestion=_fmt(best.rule.suggestion[lang], ctx, lang),
-                    reference=self._reference(best.rule, lang), page=_page_at(doc, self._block_starts, start),
+                    source="rule", message=fmt(best.rule.message[lang], ctx),
+                    suggestion=fmt(best.rule.suggestion[lang], ctx),
+                    reference=reference(best.rule), page=_page_at(doc, self._block_starts, start),
                     sentence_start=s0, sentence_end=s1, subkind=best.rule.subkind,
                     actor=ctx.get("actor"), requester=ctx.get("requester"),
                     frequency=info.frequency if info else None, deadline=info.deadline if info else None,

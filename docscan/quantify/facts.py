@@ -382,7 +382,10 @@ def build(doc: Document, detection: Any) -> Facts:
     addr_text = "、".join(a for a, lv in zip(addressees, levels, strict=False) if lv == "grassroots") or None
     addr_target = target_of(addr_text) if addr_level == "grassroots" else None
 
-    # polarity and actor per clause
+    # polarity and actor per clause; actor mentions taken over from the engine where it evaluated the same clause
+    # window with the same actor hits (its automaton and ours share the actor terms; a window where its name
+    # patterns found more is not handed over), else found here
+    pre_mentions = getattr(detection, "mentions", None) or {}
     for st in sents:
         prev_pol: str | None = None
         prev_actor: tuple[str | None, str | None] = (None, None)
@@ -395,8 +398,12 @@ def build(doc: Document, detection: Any) -> Facts:
             return sflags
         for ci in st.clauses:
             c = clauses[ci]
-            term_hits = [(s, e, k[6:]) for k, hs in c.hits.items() if k.startswith("actor:") for s, e, _ in hs]
-            c.mentions = find_mentions(c.text, c.start, term_hits)
+            known = pre_mentions.get(c.start)
+            if known is not None and known[0] == c.text:
+                c.mentions = list(known[1])  # the engine's, for the same window and the same actor hits
+            else:
+                term_hits = [(s, e, k[6:]) for k, hs in c.hits.items() if k.startswith("actor:") for s, e, _ in hs]
+                c.mentions = find_mentions(c.text, c.start, term_hits)
             head = _LEAD.match(c.text)
             lead = head.end() if head else 0
             _extra_upper(c, lead, Mention)
