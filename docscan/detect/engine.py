@@ -583,22 +583,6 @@ class Engine:
         rank = {"low": 0, "medium": 1, "high": 2}
         out: list[Finding] = []
         doc_vague = "、".join(dict.fromkeys(vague_uppers_doc[:3]))
-        # messages repeat (same rule, actor, frequency…) and references are per rule: each worded once per run
-        fmt_memo: dict[tuple[Any, ...], str] = {}
-        ref_memo: dict[str, str] = {}
-
-        def fmt(template: str, ctx: dict[str, Any]) -> str:
-            key = (template, *((k, v) for k, v in ctx.items() if isinstance(v, str | type(None))))
-            out = fmt_memo.get(key)
-            if out is None:
-                out = fmt_memo[key] = _fmt(template, ctx, lang)
-            return out
-
-        def reference(r: Rule) -> str:
-            out = ref_memo.get(r.id)
-            if out is None:
-                out = ref_memo[r.id] = self._reference(r, lang)
-            return out
         for cat, cs in by_cat.items():
             cs.sort(key=lambda c: (c.start, c.end))
             groups: list[list[_Cand]] = []
@@ -634,9 +618,9 @@ class Engine:
                     start=start, end=end, text=doc.text[start:end], sentence=doc.text[s0:s1].strip(),
                     rule=best.rule.id, rules=list(dict.fromkeys(c.rule.id for c in sorted(
                         g, key=lambda c: (-rank[c.severity], -c.confidence, c.rule.order)))),
-                    source="rule", message=fmt(best.rule.message[lang], ctx),
-                    suggestion=fmt(best.rule.suggestion[lang], ctx),
-                    reference=reference(best.rule), page=_page_at(doc, self._block_starts, start),
+                    source="rule", message=_fmt(best.rule.message[lang], ctx, lang),
+                    suggestion=_fmt(best.rule.suggestion[lang], ctx, lang),
+                    reference=self._reference(best.rule, lang), page=_page_at(doc, self._block_starts, start),
                     sentence_start=s0, sentence_end=s1, subkind=best.rule.subkind,
                     actor=ctx.get("actor"), requester=ctx.get("requester"),
                     frequency=info.frequency if info else None, deadline=info.deadline if info else None,
