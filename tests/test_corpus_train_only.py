@@ -76,3 +76,14 @@ def test_built_train_only_items_are_train_and_in_domain():
     assert aug, "train-only sources exist but no aug- items were built"
     assert all(d["split"] == "train" and not d["heldout_topic"] for d in aug)
     assert all((d["kind"] == "demand") == bool(d["labels"]) for d in aug)
+
+
+def test_committed_corpus_is_what_the_sources_build(build, tmp_path, monkeypatch):
+    # corpora/data is generated: an edit there that is not in corpora/src would be lost on the next rebuild
+    monkeypatch.setattr(build, "OUT", tmp_path)
+    build.write(build.build())
+    built = {p.name: p.read_text(encoding="utf-8") for p in sorted(tmp_path.glob("*.jsonl"))}
+    committed = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "data").glob("*.jsonl"))}
+    assert built.keys() == committed.keys()
+    stale = [name for name in built if built[name] != committed[name]]
+    assert not stale, f"corpora/data differs from `python corpora/build.py` output: {stale}"
