@@ -15,10 +15,10 @@ The ids file is in shuffled order, so an item's position says nothing about its 
 from __future__ import annotations
 
 import json
-import random
 import sys
-from collections import defaultdict
 from pathlib import Path
+
+from sample import load, stratified  # same directory: the dev/test audit's sampler
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "data"
@@ -29,35 +29,13 @@ N = 300
 SEED = 2027
 
 
-def load() -> list[dict]:
-    items = []
-    for path in sorted(DATA.glob("*.jsonl")):
-        with open(path, encoding="utf-8") as f:
-            items.extend(json.loads(line) for line in f)
-    return items
-
-
 def source(item_id: str) -> str:
     return item_id.split("-")[1]
 
 
 def draw(items: list[dict], n: int = N, seed: int = SEED) -> list[str]:
     pool = [d for d in items if d["id"].startswith("aug-") and not d.get("noise")]
-    strata: dict[tuple, list[str]] = defaultdict(list)
-    for d in pool:
-        strata[(source(d["id"]), d["kind"])].append(d["id"])
-    keys = sorted(strata)
-    quota = {k: n * len(strata[k]) / len(pool) for k in keys}
-    alloc = {k: int(quota[k]) for k in keys}
-    rest = n - sum(alloc.values())
-    for k in sorted(keys, key=lambda k: (-(quota[k] - alloc[k]), k))[:rest]:
-        alloc[k] += 1
-    rng = random.Random(seed)
-    chosen: list[str] = []
-    for k in keys:
-        chosen.extend(rng.sample(sorted(strata[k]), alloc[k]))
-    rng.shuffle(chosen)
-    return chosen
+    return stratified(pool, lambda d: (source(d["id"]), d["kind"]), n, seed)
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> None:

@@ -32,11 +32,11 @@ def load() -> list[dict]:
     return items
 
 
-def draw(items: list[dict], n: int = N, seed: int = SEED) -> list[str]:
-    pool = [d for d in items if d["split"] in ("dev", "test")]
+def stratified(pool: list[dict], key, n: int, seed: int) -> list[str]:
+    """``n`` ids from ``pool``, proportional to the strata ``key(item)`` by largest remainder, seeded, shuffled."""
     strata: dict[tuple, list[str]] = defaultdict(list)
     for d in pool:
-        strata[(d["split"], d["kind"], d["topic"])].append(d["id"])
+        strata[key(d)].append(d["id"])
     keys = sorted(strata)
     quota = {k: n * len(strata[k]) / len(pool) for k in keys}
     alloc = {k: int(quota[k]) for k in keys}
@@ -49,6 +49,11 @@ def draw(items: list[dict], n: int = N, seed: int = SEED) -> list[str]:
         chosen.extend(rng.sample(sorted(strata[k]), alloc[k]))
     rng.shuffle(chosen)
     return chosen
+
+
+def draw(items: list[dict], n: int = N, seed: int = SEED) -> list[str]:
+    pool = [d for d in items if d["split"] in ("dev", "test")]
+    return stratified(pool, lambda d: (d["split"], d["kind"], d["topic"]), n, seed)
 
 
 def main(argv: list[str]) -> int:
