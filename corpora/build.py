@@ -128,32 +128,51 @@ def parse_line(line: str, where: str) -> tuple[str, list[str], str]:
     return KINDS[kind_code], labels, text
 
 
-def parse_hand(path: Path, topics: dict, counters: dict[str, int]) -> list[Item]:
-    """Ids number items per topic across files (files are read in name order; extra files for a
-    topic are named ``zz_*.txt`` so that adding them never renumbers earlier items)."""
-    topic = register = level = None
-    items: list[Item] = []
+def _item_lines(path: Path, topics: dict, train_only: bool = False):
+    """Yield ``(where, header, line)`` for each item line of a source file; ``header`` holds the current
+    ``prefix`` (train-only files), ``topic``, ``register`` and ``level`` set by ``#prefix``, ``#topic``, ``@…`` lines."""
+    header: dict[str, str | None] = {"prefix": None, "topic": None, "register": None, "level": None}
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.strip()
         where = f"{path.name}:{lineno}"
         if not line or line.startswith("//"):
             continue
+        if train_only and line.startswith("#prefix"):
+            prefix = line.split(maxsplit=1)[1].strip()
+            if not TRAIN_ONLY_PREFIX.fullmatch(prefix):
+                raise BuildError(f"{where}: train-only prefix {prefix!r} must match {TRAIN_ONLY_PREFIX.pattern}")
+            header["prefix"] = prefix
+            continue
         if line.startswith("#topic"):
             topic = line.split(maxsplit=1)[1].strip()
             if topic not in topics:
                 raise BuildError(f"{where}: topic {topic!r} not in topics.yaml")
+            if train_only and topics[topic].get("heldout"):
+                raise BuildError(f"{where}: held-out topic {topic!r} cannot have train-only items")
+            header["topic"] = topic
             continue
         if line.startswith("@"):
             register, level = line[1:].split()
             if register not in REGISTERS or level not in LEVELS:
                 raise BuildError(f"{where}: bad register/level {line!r}")
+            header["register"], header["level"] = register, level
             continue
-        if topic is None or register is None:
-            raise BuildError(f"{where}: #topic and @register level must come first")
+        if (train_only and header["prefix"] is None) or header["topic"] is None or header["register"] is None:
+            first = "#prefix, #topic" if train_only else "#topic"
+            raise BuildError(f"{where}: {first} and @register level must come first")
+        yield where, header, line
+
+
+def parse_hand(path: Path, topics: dict, counters: dict[str, int]) -> list[Item]:
+    """Ids number items per topic across files (files are read in name order; extra files for a
+    topic are named ``zz_*.txt`` so that adding them never renumbers earlier items)."""
+    items: list[Item] = []
+    for where, h, line in _item_lines(path, topics):
         kind, labels, text = parse_line(line, where)
+        topic = h["topic"]
         counters[topic] = n = counters.get(topic, 0) + 1
         iid = f"{topics[topic]['prefix']}-{n:04d}"
-        items.append(Item(iid, text, labels, kind, topic, register, level, base_id=iid))
+        items.append(Item(iid, text, labels, kind, topic, h["register"], h["level"], base_id=iid))
     return items
 
 
@@ -162,35 +181,11 @@ TRAIN_ONLY_PREFIX = re.compile(r"aug-[a-fh-mo-z][a-z]*")  # no "-g"/"-n": those 
 
 def parse_train_only(path: Path, topics: dict) -> list[Item]:
     """A train-only file: ``#prefix aug-xx`` first, then hand-file lines; ids count within the file."""
-    prefix = topic = register = level = None
     items: list[Item] = []
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = raw.strip()
-        where = f"{path.name}:{lineno}"
-        if not line or line.startswith("//"):
-            continue
-        if line.startswith("#prefix"):
-            prefix = line.split(maxsplit=1)[1].strip()
-            if not TRAIN_ONLY_PREFIX.fullmatch(prefix):
-                raise BuildError(f"{where}: train-only prefix {prefix!r} must match {TRAIN_ONLY_PREFIX.pattern}")
-            continue
-        if line.startswith("#topic"):
-            topic = line.split(maxsplit=1)[1].strip()
-            if topic not in topics:
-                raise BuildError(f"{where}: topic {topic!r} not in topics.yaml")
-            if topics[topic].get("heldout"):
-                raise BuildError(f"{where}: held-out topic {topic!r} cannot have train-only items")
-            continue
-        if line.startswith("@"):
-            register, level = line[1:].split()
-            if register not in REGISTERS or level not in LEVELS:
-                raise BuildError(f"{where}: bad register/level {line!r}")
-            continue
-        if prefix is None or topic is None or register is None:
-            raise BuildError(f"{where}: #prefix, #topic and @register level must come first")
+    for where, h, line in _item_lines(path, topics, train_only=True):
         kind, labels, text = parse_line(line, where)
-        iid = f"{prefix}-{len(items) + 1:04d}"
-        items.append(Item(iid, text, labels, kind, topic, register, level, base_id=iid))
+        iid = f"{h['prefix']}-{len(items) + 1:04d}"
+        items.append(Item(iid, text, labels, kind, h["topic"], h["register"], h["level"], base_id=iid))
     return items
 
 
