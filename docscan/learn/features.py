@@ -92,23 +92,20 @@ _PUA = re.compile("[\ue001-\ue0ff]")  # placeholders' range: never taken from th
 def _abstraction() -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex over every class mention (literals longest first, then the classes' patterns) and the
     placeholder of each literal; a pattern's placeholder is found from its named group."""
-    from pathlib import Path
-
     import yaml
 
-    data = Path(__file__).resolve().parents[1] / "data"
-    spec = yaml.safe_load((data / "model_features.yaml").read_text(encoding="utf-8"))["classes"]
-    actors = yaml.safe_load((data / "actors.yaml").read_text(encoding="utf-8"))
+    from ..detect.lexicon import DATA, actor_data, lexicons
+
+    spec = yaml.safe_load((DATA / "model_features.yaml").read_text(encoding="utf-8"))["classes"]
     literal: dict[str, str] = {}
     patterns: list[str] = []
     for k, cls in enumerate(spec.values()):
         ph = chr(0xE010 + k)
         words = list(cls.get("words") or [])
         if cls.get("from_actors"):
-            words += actors[cls["from_actors"]]
+            words += actor_data()[cls["from_actors"]]
         if cls.get("from_lexicon"):
-            lex = (data / "lexicons" / f"{cls['from_lexicon']}.txt").read_text(encoding="utf-8").splitlines()
-            words += [w.strip() for w in lex if w.strip() and not w.startswith("#")]
+            words += lexicons()[cls["from_lexicon"]]
         for w in words:
             w = prepare(str(w))
             if w:

@@ -1,7 +1,7 @@
 """Training: ``train(corpus, out_dir, backend, seed, recipe)`` writes a complete model directory.
 
-sklearn backend, default recipe ``fit_on="train+dev"`` (:class:`Recipe`, chosen by grouped cross-validation,
-:mod:`docscan.learn.cv`: core macro-F1 out-of-fold 0.853 model / 0.917 fusion vs 0.839 / 0.907 for the old one):
+sklearn backend, default recipe ``fit_on="train+dev"`` (:class:`Recipe`, chosen over the older recipe by grouped
+cross-validation, :mod:`docscan.learn.cv` / ``make cv``; figures in the README):
 
 1. The ``train`` and ``dev`` items (topic-held-out excluded) are normalized like a scan and pooled; 5 folds that
    never split a near-duplicate group (template fills, noise variants) are drawn, stratified by rarest label.
@@ -423,7 +423,8 @@ def train(corpus: str | Path, out_dir: str | Path, backend: str = "sklearn", see
         tr_cases = build_cases(tr, rules=backend == "sklearn", config=config)  # rules: the stacker's features
         dv_cases = build_cases(dv, rules=True, config=config)
     Y = _labels(tr + dv if pooled else tr)
-    cats = [c for j, c in enumerate(CATS) if _labels(tr)[:, j].sum() >= MIN_POSITIVES]
+    train_positives = _labels(tr).sum(axis=0)
+    cats = [c for j, c in enumerate(CATS) if train_positives[j] >= MIN_POSITIVES]
     skipped = [c for c in CATS if c not in cats]
     if skipped:
         log(f"warning: too few train positives to model {skipped}")
