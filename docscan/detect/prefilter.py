@@ -101,10 +101,9 @@ def _node(op: Any, av: Any) -> tuple[set[str], bool]:
 
 def compile_scanner(rx: re.Pattern[str]) -> Callable[[str], Iterator[re.Match[str]]]:
     """``scan(text)`` yielding exactly the matches of ``rx.finditer(text)`` (see the module docstring)."""
-    first = first_chars(rx.pattern, rx.flags)
-    if first is None:
+    starts = _start_class(rx)
+    if starts is None:
         return rx.finditer
-    starts = re.compile("[" + "".join(_class_escape(ch) for ch in sorted(first)) + "]")
     match = rx.match
 
     def scan(text: str) -> Iterator[re.Match[str]]:
@@ -120,8 +119,12 @@ def compile_scanner(rx: re.Pattern[str]) -> Callable[[str], Iterator[re.Match[st
     return scan
 
 
-def _class_escape(ch: str) -> str:
-    return "\\" + ch if ch in "\\]^-[" else ch
+def _start_class(rx: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A character class of the characters ``rx``'s matches start with (None: unknown, see :func:`first_chars`)."""
+    first = first_chars(rx.pattern, rx.flags)
+    if first is None:
+        return None
+    return re.compile("[" + "".join("\\" + ch if ch in "\\]^-[" else ch for ch in sorted(first)) + "]")
 
 
 CALIBRATE_CHARS = 30_000
@@ -175,10 +178,9 @@ def compile_searcher(rx: re.Pattern[str]) -> Callable[[str], re.Match[str] | Non
     """``search(s)`` = ``rx.search(s)``, trying ``match`` only where a match can start (see the module
     docstring): the leftmost such position that matches is ``search``'s answer. For many short strings and a
     pattern ``re`` cannot skip through by itself (a long alternation behind lookbehinds)."""
-    first = first_chars(rx.pattern, rx.flags)
-    if first is None:
+    starts = _start_class(rx)
+    if starts is None:
         return rx.search
-    starts = re.compile("[" + "".join(_class_escape(ch) for ch in sorted(first)) + "]")
     match = rx.match
 
     def search(s: str) -> re.Match[str] | None:
