@@ -151,20 +151,29 @@ _MODIFIER_GAP = re.compile(r"(?![对向给为与和在把将从按被让])(?:(?!
 # - a name inside the name of a chat group or a service point names no actor at all: 困难群众帮扶工作群,
 #   群众工作站 (up to 6 modifier characters between them, none of which opens a predicate: 群众要在工作群里…
 #   keeps 群众 as the subject).
-_INSTITUTION_TAIL = ("卫生院", "卫生室", "医院", "敬老院", "养老院", "学校", "中小学", "小学", "中学", "幼儿园",
-                     "服务中心", "服务站", "合作社")
 _ROLE_TAIL = re.compile(r"(?:小组长|组长)|(?<=组)长")
-_THING_HEAD = re.compile(
-    r"(?:(?![要应须需必将把在于对向每按的和与及到从为由让给被请并也都已再还不、，,。；;：:（(])[\u4e00-\u9fa5]){0,6}?"
-    r"(?:(?:工作|微信|钉钉|政务|帮扶|联络|交流|服务|管理|通知|家长|业主|村民|居民|群众)群(?![众体防治])"
-    r"|QQ群|工作站|服务站|服务点|服务中心|驿站)")
+
+
+@functools.cache
+def _compound_data() -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """(institution tails, the chat-group / service-point head pattern) from actors.yaml."""
+    d = actor_data()
+
+    def alts(key: str) -> str:
+        return "|".join(re.escape(str(w)) for w in d.get(key, []) or [])
+
+    thing = re.compile(
+        r"(?:(?![要应须需必将把在于对向每按的和与及到从为由让给被请并也都已再还不、，,。；;：:（(])[\u4e00-\u9fa5]){0,6}?"
+        rf"(?:(?:{alts('group_prefixes')})群(?![众体防治])|{alts('thing_heads')})")
+    return tuple(str(w) for w in d.get("institution_tails", []) or []), thing
 
 
 def _compounds(text: str, start: int, chosen: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Mentions (sorted, non-overlapping) with compound nouns resolved to their head (see above)."""
+    institution_tail, thing_head = _compound_data()
     merged: list[tuple[int, int, str]] = []
     for s, e, level in chosen:
-        if merged and merged[-1][1] == s and text[s - start: e - start].endswith(_INSTITUTION_TAIL):
+        if merged and merged[-1][1] == s and text[s - start: e - start].endswith(institution_tail):
             merged[-1] = (merged[-1][0], e, level)  # 乡镇|卫生院: one institution, the head's level
         else:
             merged.append((s, e, level))
@@ -176,7 +185,7 @@ def _compounds(text: str, start: int, chosen: list[tuple[int, int, str]]) -> lis
         if role and role.end() <= nxt:
             out.append((s, start + role.end(), level))
             continue
-        head = _THING_HEAD.match(text, rel)
+        head = thing_head.match(text, rel)
         if head and head.end() <= nxt:
             continue  # part of a chat group's / service point's name
         out.append((s, e, level))
