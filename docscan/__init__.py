@@ -40,9 +40,15 @@ def scan(source: str | Path | None = None, *, text: str | None = None, config: C
     cfg = (config or Config()).with_options(**options)
     if source is None and text is None:
         raise TypeError("scan() needs a path or text=")
+    src, text = _source_and_text(source, text)
+    return scan_document(src, cfg, text=text)
+
+
+def _source_and_text(source: str | Path | None, text: str | None) -> tuple[str | Path, str | None]:
+    """(what to name the document, its text or None to read ``source``): a string that is no path is text."""
     if text is None and isinstance(source, str) and _is_text(source):
-        source, text = None, source
-    return scan_document(source if source is not None else "<text>", cfg, text=text)
+        return "<text>", source
+    return (source if source is not None else "<text>"), text
 
 
 def _is_text(s: str) -> bool:
@@ -65,9 +71,8 @@ def extract(source: str | Path | None = None, *, text: str | None = None, config
     from .config import Config
     from .pipeline import extract_document
 
-    if text is None and isinstance(source, str) and _is_text(source):
-        source, text = None, source
-    return extract_document(source if source is not None else "<text>", config or Config(), text=text)
+    src, text = _source_and_text(source, text)
+    return extract_document(src, config or Config(), text=text)
 
 
 def __getattr__(name: str) -> Any:
