@@ -119,20 +119,24 @@ def test_annotate_rules_only(tmp_path, fmt):
         assert len(lines) == 2 and all("label" in x and "cats" in x for x in lines)
 
 
-def test_audited_labels_stay_adjudicated():
-    """corpora/audit: the second annotator's blind pass vs the corpus after adjudication (README "Reliability").
-    A later edit that silently reverts adjudicated labels drops the agreement below what was published."""
+def _audit(second_pass: str):
+    """(the agreement module of corpora/audit, the second pass ``second_pass``, the current corpus by id)."""
     import importlib.util
 
     root = Path(__file__).resolve().parents[1] / "corpora" / "audit"
-    if not (root / "second_pass.jsonl").is_file():
+    if not (root / second_pass).is_file():
         pytest.skip("corpora/audit is absent")
     spec = importlib.util.spec_from_file_location("agreement", root / "agreement.py")
     mod = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
     spec.loader.exec_module(mod)
-    second = mod.read_jsonl(root / "second_pass.jsonl")
-    current = mod.corpus()
+    return mod, mod.read_jsonl(root / second_pass), mod.corpus()
+
+
+def test_audited_labels_stay_adjudicated():
+    """corpora/audit: the second annotator's blind pass vs the corpus after adjudication (README "Reliability").
+    A later edit that silently reverts adjudicated labels drops the agreement below what was published."""
+    mod, second, current = _audit("second_pass.jsonl")
     ids = sorted(second)
     assert len(ids) == 500 and all(i in current for i in ids)
     res = mod.compare(current, second, ids)
@@ -142,17 +146,7 @@ def test_audited_labels_stay_adjudicated():
 def test_audited_train_only_labels_stay_adjudicated():
     """corpora/audit (wave 5): the blind second pass over 300 train-only `aug-*` items vs the corpus after
     adjudication (README "Reliability", 98 % exact). Reverting the wave-5 fixes drops it to 94 %."""
-    import importlib.util
-
-    root = Path(__file__).resolve().parents[1] / "corpora" / "audit"
-    if not (root / "aug_second_pass.jsonl").is_file():
-        pytest.skip("corpora/audit is absent")
-    spec = importlib.util.spec_from_file_location("agreement", root / "agreement.py")
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(mod)
-    second = mod.read_jsonl(root / "aug_second_pass.jsonl")
-    current = mod.corpus()
+    mod, second, current = _audit("aug_second_pass.jsonl")
     ids = sorted(second)
     assert len(ids) == 300 and all(i.startswith("aug-") and current[i]["split"] == "train" for i in ids)
     res = mod.compare(current, second, ids)
