@@ -69,3 +69,31 @@ def test_operator_score_table_needs_a_grassroots_unit_in_the_sentence():
     found = _scan(text).findings
     assert found
     assert all("各村" in f.sentence for f in found)
+
+
+def test_a_rater_or_bystander_unit_is_not_the_burdened_party():
+    rows = [f"{n}. 小区公共部位保洁不到位的扣{n}分。" for n in range(1, 22)]
+    rows += [
+        "22. 考评权重分别为居委30%、第三方机构50%、镇房管办20%。",
+        "23. 因物业企业拒不配合导致居委相关工作无法开展的，每项扣2分。",
+        "24. 各居委每月向镇房管办报送小区巡查台账。",
+    ]
+    text = "某镇住宅小区物业服务考核办法\n" + "\n".join(rows)
+    found = _scan(text).findings
+    # only the sentence that burdens the 居委 itself survives the off-target gate
+    assert found
+    assert {f.sentence.split(".")[0] for f in found} == {"24"}
+    assert any(f.category == "ledger_demand" for f in found)
+
+
+def test_numbered_score_item_is_content_not_a_heading():
+    for item in ("1.建立非法采砂台帐，得1分。", "（二）按要求填写巡河日志，得3分。"):
+        cats = {f.category for f in _scan(item).findings}
+        assert "ledger_demand" in cats, item
+    # a short numbered heading alone still states no demand
+    assert _scan("（三）加强组织领导").findings == []
+
+
+def test_juwei_is_a_grassroots_unit():
+    rep = _scan("居委每月对辖区独居老人走访情况进行记录，报街道备案。")
+    assert any(f.category == "ledger_demand" for f in rep.findings)

@@ -40,6 +40,7 @@ _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[�
 _NUMBER_OBJ = re.compile(r"[0-9零一二两三四五六七八九十百千万]+(?:\.[0-9]+)?(?:万元|亿元|元|名|人|个|次|期|台|套|辆|项|所|处|平方米|公里)")
 _ARTICLE = re.compile(r"(?:^|\n)\s*第[一二三四五六七八九十百零〇]{1,5}条")
 _GRASSROOTS_TITLE = re.compile(r"乡镇|街道|村级|各村|村（|村\(|村民|社区|网格|基层|镇村")
+_ITEM_BODY = re.compile(r"[得扣加减][0-9０-９.]+分|[，,；;].*[。；;]\s*$")
 _SEMI = re.compile(r"[；;\n]")
 _COLLECTIVE_HINT = ("各", "全体", "所有", "每个", "每名", "每位")
 
@@ -237,7 +238,10 @@ class Engine:
                 continue
             section_prior = heading_priors.get(2) or heading_priors.get(1)
             block = _block_at(doc, self._block_starts, s_start)
-            heading_like = (is_heading and len(stext) <= 30) or (block is not None and block.kind in ("heading", "title"))
+            # a short numbered line is a heading (（三）严格督查考核), but a numbered line that carries a score or ends
+            # a clause-bearing sentence (1.建立入河排污口台帐，得1分。) is an item: score tables number every duty
+            heading_like = ((is_heading and len(stext) <= 30) or (
+                block is not None and block.kind in ("heading", "title"))) and not _ITEM_BODY.search(stext)
             views: list[ClauseView] = []
             mentions_all: list[actors_mod.Mention] = []
             per_clause_mentions: list[list[actors_mod.Mention]] = []
@@ -372,7 +376,9 @@ class Engine:
         if scope == "none":
             return []
         if scope == "grassroots_sentences":
-            return [c for c in cands if "grassroots" in (c.ctx.get("sentence_levels") or ())]
+            # the grassroots unit must be the party the clause burdens (its subject, or the unit a check is aimed
+            # at), not a rater or a recipient named in passing (居委占评分权重40%; 物业…影响居委工作的，扣2分)
+            return [c for c in cands if c.ctx.get("grassroots_party")]
         return cands
 
     def _doc_prior(self, doc: Document, hits: list[tuple[int, int, str, str]] | None = None) -> str | None:
@@ -476,7 +482,10 @@ class Engine:
             ctx = {"actor": info.actor, "requester": requester or None, "freq": (info.frequency or {}).get("text", ""),
                    "deadline": (info.deadline or {}).get("text", ""),
                    "upper_vague": "、".join(dict.fromkeys(sent_vague_uppers)),
-                   "sentence_levels": sent_levels}
+                   "sentence_levels": sent_levels,
+                   "grassroots_party": "grassroots" in sent_levels and (actor_level == "grassroots" or any(
+                       m.level == "grassroots" and (m.addressed or (not m.is_object and actor_level == "unknown"))
+                       for m in mentions_all))}
             if r.category in ("repeated_inspection",) and actor_level == "upper":
                 target = next((m.text for m in mentions_all if m.level == "grassroots"), None)
                 ctx["actor"] = target or info.actor

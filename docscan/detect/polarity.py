@@ -154,8 +154,6 @@ def _facts(clauses: list[ClauseView], own: list[Polarity | None]) -> _SentenceFa
 def _implicit(cv: ClauseView, doc_prior: str | None, sf: _SentenceFacts) -> Polarity | None:
     if _spans(cv, "narrative") or sf.narrative:
         return None
-    if cv.heading_like:
-        return None
     if sf.agent and sf.triggers:
         return Polarity(DEMAND, 0.85, "assignment 由X负责")
     if cv.subject_level == "grassroots" and sf.triggers:
@@ -165,6 +163,10 @@ def _implicit(cv: ClauseView, doc_prior: str | None, sf: _SentenceFacts) -> Pola
             return Polarity(DEMAND, 0.8, "grassroots subject + frequency/deadline")
     if cv.subject_level == "upper" and sf.scheduled and (sf.freq_or_deadline or sf.grassroots_target):
         return Polarity(DEMAND, 0.8, "scheduled upper-level inspection")
+    # a numbered heading (（三）严格督查考核) reads like an imperative but states no demand; a numbered item with
+    # its own grassroots subject and frequency (24.各居委每月报送台账。) is caught above
+    if cv.heading_like:
+        return None
     if cv.subject_level in (None, "grassroots") and _imperative_start(cv):
         cert = 0.8 if doc_prior == DEMAND else 0.7
         return Polarity(DEMAND, cert, "subject-less imperative")
