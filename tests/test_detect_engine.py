@@ -181,6 +181,8 @@ def test_user_pack_overrides_and_adds(tmp_path):
     ("rules:\n  - id: a.b\n    category: ledger_demand\n    triggers: {lexicons: [nolex]}\n    message: m\n", "triggers.lexicons"),
     ("rules:\n  - id: a.b\n    category: ledger_demand\n    triggers: {terms: [x]}\n", "message"),
     ("rules: [\n", "mine.yaml"),
+    ("rules:\n  - id: a.b\n    category: ledger_demand\n    triggers: {terms: [x]}\n    message: m\n"
+     "    exceptions: {sentence_regex: ['(发现']}\n", "exceptions.sentence_regex"),
 ])
 def test_bad_rules_are_clear_errors(tmp_path, snippet, needle):
     p = tmp_path / "mine.yaml"
@@ -189,6 +191,29 @@ def test_bad_rules_are_clear_errors(tmp_path, snippet, needle):
         docscan.scan(text="各村每周报送台账。", config=Config(use_model=False, rules_files=(str(p),)))
     assert ei.value.code == "bad_rules"
     assert needle in ei.value.detail and "mine.yaml" in ei.value.detail
+
+
+REGEX_EXCEPTION = """
+rules:
+  - id: custom.weekly_meeting
+    category: meeting_overload
+    triggers: {terms: [周例会]}
+    exceptions: {clause_regex: ['^(?:[^，。；]*)视情况'], sentence_regex: ['试行期间']}
+    message: {zh: 周例会负担, en: weekly meeting}
+"""
+
+
+def test_user_pack_regex_exceptions(tmp_path):
+    p = tmp_path / "mine.yaml"
+    p.write_text(REGEX_EXCEPTION, encoding="utf-8")
+    cfg = Config(use_model=False, rules_files=(str(p),))
+
+    def rule_hit(text: str) -> bool:
+        return any("custom.weekly_meeting" in f.rules for f in docscan.scan(text=text, config=cfg).findings)
+
+    assert rule_hit("各村要召开周例会。")
+    assert not rule_hit("各村视情况召开周例会。")  # clause_regex
+    assert not rule_hit("试行期间，各村要召开周例会。")  # sentence_regex, matched in another clause
 
 
 def test_cli_json_findings(tmp_path):

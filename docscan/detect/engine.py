@@ -40,6 +40,7 @@ _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[�
 _NUMBER_OBJ = re.compile(r"[0-9零一二两三四五六七八九十百千万]+(?:\.[0-9]+)?(?:万元|亿元|元|名|人|个|次|期|台|套|辆|项|所|处|平方米|公里)")
 _ARTICLE = re.compile(r"(?:^|\n)\s*第[一二三四五六七八九十百零〇]{1,5}条")
 _GRASSROOTS_TITLE = re.compile(r"乡镇|街道|村级|各村|村（|村\(|村民|社区|网格|基层|镇村")
+_QUOTED = re.compile(r"《[^》]*》")
 _ITEM_BODY = re.compile(r"[得扣加减][0-9０-９.]+分|[，,；;].*[。；;]\s*$")
 _SEMI = re.compile(r"[；;\n]")
 _COLLECTIVE_HINT = ("各", "全体", "所有", "每个", "每名", "每位")
@@ -212,7 +213,9 @@ class Engine:
         title = doc.metadata.title or doc.text[:60]
         # statutes (条例, …法): a 考核办法/实施办法 is a directive's carrier unless it reads like a statute (articles)
         # and is neither addressed to nor titled for grassroots units
-        legislation = bool(re.search(r"条例|规定$|(?<![办])法$", title)) or (
+        # a title that only quotes a statute (印发贯彻《…条例》…实施方案的通知) is a directive; the statute text itself
+        # is caught by its articles
+        legislation = bool(re.search(r"条例|规定$|(?<![办])法$", _QUOTED.sub("", title))) or (
             len(_ARTICLE.findall(doc.text[:20000])) >= 5 and addr_level != "grassroots"
             and not _GRASSROOTS_TITLE.search(title))
         self._unknown_is_other = len(doc.sentences) >= 20 and (legislation or (
@@ -447,6 +450,10 @@ class Engine:
             if not spans:
                 continue
             if r.exc_clause and self._exc_clause[r.id](cv.text):
+                continue
+            if r.exc_clause_rx and any(rx.search(cv.text) for rx in r.exc_clause_rx):
+                continue
+            if r.exc_sentence_rx and any(rx.search(stext) for rx in r.exc_sentence_rx):
                 continue
             if r.exc_sentence and self._exc_sentence[r.id](stext):
                 continue

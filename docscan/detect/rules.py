@@ -21,7 +21,7 @@ A rule (see any pack for real ones)::
         scope: clause                          # where `needs` look: clause (default) | sentence
         target: [grassroots]                   # some mention of that level in the sentence
         max_deadline_days: 3
-      exceptions: {overlap: [人民日报], clause: [报经], sentence: [批准]}
+      exceptions: {overlap: [人民日报], clause: [报经], sentence: [批准], sentence_regex: ['发现[^。]{0,20}及时上报']}
       severity: {base: medium, bumps: [{terms: [一户一档], add: 1, flag: household_multiplier}]}
       message: {zh: …, en: …}
       suggestion: {zh: …, en: …}
@@ -84,6 +84,10 @@ class Rule:
     yield_categories: tuple[str, ...] = ()  # drop this finding when one of these fires in the same sentence…
     yield_terms: tuple[str, ...] = ()  # …and the flagged words contain one of these (会议记录 → meeting_overload)
     order: int = 0  # position in load order (ties: first rule wins)
+    # exceptions.clause_regex / sentence_regex: the clause (sentence) is an exception when one of these matches
+    # it (发现…及时上报: an event-triggered report, not a periodic one) — for exceptions a word list cannot say
+    exc_clause_rx: tuple[re.Pattern[str], ...] = field(default=(), repr=False)
+    exc_sentence_rx: tuple[re.Pattern[str], ...] = field(default=(), repr=False)
     compiled: tuple[re.Pattern[str], ...] = field(default=(), repr=False)
 
 
@@ -158,14 +162,7 @@ def parse_rule(raw: Any, src: str, provisions: dict[str, Any], order: int) -> Ru
             raise _err(src, rid, "triggers.lexicons", f"unknown lexicon {name!r}")
     terms = _strs(trig.get("terms"), src, rid, "triggers.terms")
     rx = _strs(trig.get("regex"), src, rid, "triggers.regex")
-    compiled = []
-    for r in rx:
-        if "\\b" in r:
-            raise _err(src, rid, "triggers.regex", "\\b does not work between CJK characters; use lookarounds")
-        try:
-            compiled.append(re.compile(r))
-        except re.error as e:
-            raise _err(src, rid, "triggers.regex", f"{r!r}: {e}") from e
+    compiled = _compile_all(rx, src, rid, "triggers.regex")
     if not (lex or terms or rx):
         raise _err(src, rid, "triggers", "needs at least one of lexicons, terms, regex")
     ctx = raw.get("context") or {}
@@ -205,8 +202,8 @@ def parse_rule(raw: Any, src: str, provisions: dict[str, Any], order: int) -> Ru
     if mdd is not None and not isinstance(mdd, int | float):
         raise _err(src, rid, "context.max_deadline_days", "must be a number")
     exc = raw.get("exceptions") or {}
-    if not isinstance(exc, dict) or set(exc) - {"overlap", "clause", "sentence"}:
-        raise _err(src, rid, "exceptions", "expected {overlap, clause, sentence} term lists")
+    if not isinstance(exc, dict) or set(exc) - {"overlap", "clause", "sentence", "clause_regex", "sentence_regex"}:
+        raise _err(src, rid, "exceptions", "expected {overlap, clause, sentence} term lists, {clause,sentence}_regex")
     sev = raw.get("severity") or {}
     if not isinstance(sev, dict) or sev.get("base", "medium") not in LEVELS:
         raise _err(src, rid, "severity.base", f"must be one of {LEVELS}")
@@ -251,10 +248,29 @@ def parse_rule(raw: Any, src: str, provisions: dict[str, Any], order: int) -> Ru
         exc_overlap=_strs(exc.get("overlap"), src, rid, "exceptions.overlap"),
         exc_clause=_strs(exc.get("clause"), src, rid, "exceptions.clause"),
         exc_sentence=_strs(exc.get("sentence"), src, rid, "exceptions.sentence"),
+        exc_clause_rx=_exc_regexes(exc, "clause_regex", src, rid),
+        exc_sentence_rx=_exc_regexes(exc, "sentence_regex", src, rid),
         severity_base=sev.get("base", "medium"), bumps=tuple(bumps), message=message, suggestion=suggestion,
         provision=prov, examples={"should_flag": flag_ex, "should_not_flag": noflag_ex}, source=src, order=order,
         compiled=tuple(compiled), yield_categories=ycats, yield_terms=_strs(yt.get("terms"), src, rid, "yield_to.terms"),
     )
+
+
+def _compile_all(patterns: tuple[str, ...], src: str, rid: str, fieldname: str) -> list[re.Pattern[str]]:
+    out = []
+    for r in patterns:
+        if "\\b" in r:
+            raise _err(src, rid, fieldname, "\\b does not work between CJK characters; use lookarounds")
+        try:
+            out.append(re.compile(r))
+        except re.error as e:
+            raise _err(src, rid, fieldname, f"{r!r}: {e}") from e
+    return out
+
+
+def _exc_regexes(exc: dict[str, Any], key: str, src: str, rid: str) -> tuple[re.Pattern[str], ...]:
+    name = f"exceptions.{key}"
+    return tuple(_compile_all(_strs(exc.get(key), src, rid, name), src, rid, name))
 
 
 def _pack_rules(data: Any, src: str) -> list[Any]:
