@@ -64,3 +64,16 @@ def test_coordinated_people_are_not_merged():
     # 干部群众: two groups side by side, not a compound; the first one stays the subject
     det = _clause("村干部群众要每周参加一次集中学习。")
     assert det.clauses[0].actor == "村干部"
+
+
+@pytest.mark.parametrize("sentence", ["农村居民每月向镇政府报送收入情况。", "农村居民要每月报送收入台账。"])
+def test_rural_residents_are_the_public_not_a_village(sentence):
+    # neither 村居 inside 农村居民 nor a 村…政府 name spanning a verb phrase makes this a grassroots unit
+    det = _clause(sentence)
+    assert det.clauses[0].actor_level == "other"
+    assert not [f for f in det.findings if f.category == "ledger_demand"]
+
+
+def test_town_office_name_still_resolves():
+    det = _clause("各镇农业服务中心每月报送台账。")
+    assert det.clauses[0].actor == "各镇农业服务中心" and det.clauses[0].actor_level == "grassroots"
