@@ -97,3 +97,19 @@ def test_numbered_score_item_is_content_not_a_heading():
 def test_juwei_is_a_grassroots_unit():
     rep = _scan("居委每月对辖区独居老人走访情况进行记录，报街道备案。")
     assert any(f.category == "ledger_demand" for f in rep.findings)
+
+
+def test_attachment_line_names_an_annex_not_a_demand():
+    assert _scan("附件：“村务通”APP每日打卡人员名单（样表）").findings == []
+    assert _scan("各村干部每日在“村务通”APP打卡。").findings  # the same words as a duty are flagged
+
+
+def test_also_some_opens_a_critique():
+    assert _scan("还有的部门建了工作群就要求村干部随时在线。").findings == []
+
+
+def test_village_role_is_grassroots_and_duty_phone_is_not_an_app_demand():
+    det = docscan.detect.detect(docscan.extract(text="村统计员每月须在系统中录入报表。"), CFG)
+    assert det.clauses[0].actor_level == "grassroots"
+    assert not [f for f in _scan("各村（社区）要落实值班值守制度，值班电话保持畅通。").findings
+                if f.category == "digital_formalism"]

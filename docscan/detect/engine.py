@@ -40,6 +40,7 @@ _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[�
 _NUMBER_OBJ = re.compile(r"[0-9零一二两三四五六七八九十百千万]+(?:\.[0-9]+)?(?:万元|亿元|元|名|人|个|次|期|台|套|辆|项|所|处|平方米|公里)")
 _ARTICLE = re.compile(r"(?:^|\n)\s*第[一二三四五六七八九十百零〇]{1,5}条")
 _GRASSROOTS_TITLE = re.compile(r"乡镇|街道|村级|各村|村（|村\(|村民|社区|网格|基层|镇村")
+_ATTACHMENT_LINE = re.compile(r"\s*附\s*件\s*[0-9０-９一二三四五六七八九十]{0,3}\s*[:：]")
 _QUOTED = re.compile(r"《[^》]*》")
 _ITEM_BODY = re.compile(r"[得扣加减][0-9０-９.]+分|[，,；;].*[。；;]\s*$")
 _SEMI = re.compile(r"[；;\n]")
@@ -237,8 +238,8 @@ class Engine:
             is_heading = bool(stext[:1] and stext[:1] in "一二三四五六七八九十（(0123456789" and _HEADING.match(stext))
             if is_heading:
                 self._update_section(stext, heading_priors)
-            if si not in hot:
-                continue
+            if si not in hot or (len(stext) <= 80 and _ATTACHMENT_LINE.match(stext)):
+                continue  # an 附件 line names an annex (附件：…名单（样表）); what the annex asks is in the body
             section_prior = heading_priors.get(2) or heading_priors.get(1)
             block = _block_at(doc, self._block_starts, s_start)
             # a short numbered line is a heading (（三）严格督查考核), but a numbered line that carries a score or ends
