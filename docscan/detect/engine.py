@@ -490,7 +490,6 @@ class Engine:
             ctx = {"actor": info.actor, "requester": requester or None, "freq": (info.frequency or {}).get("text", ""),
                    "deadline": (info.deadline or {}).get("text", ""),
                    "upper_vague": "、".join(dict.fromkeys(sent_vague_uppers)),
-                   "sentence_levels": sent_levels,
                    "grassroots_party": "grassroots" in sent_levels and (actor_level == "grassroots" or any(
                        m.level == "grassroots" and (m.addressed or (not m.is_object and actor_level == "unknown"))
                        for m in mentions_all))}
