@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from docscan.cli import cli
+from docscan.errors import DocscanError
 from docscan.learn.compact import CompactModel
 from docscan.learn.corpus import load_corpus, select
 from docscan.learn.cv import cross_validate, main, parse_recipe, pool_cases
@@ -61,7 +62,7 @@ def test_pool_is_train_and_dev_only(corpus):
     assert len(cases.items) == len(select(items, "train")) + len(select(items, "dev")) and len(fp) == 12
 
 
-@pytest.mark.parametrize("spec", ["train+dev", "train+dev,stack_C=0.5,folds=3"])
+@pytest.mark.parametrize("spec", ["train+dev", "train+dev,stack_C=0.5,folds=3,learner=lr,ngram_max=3"])
 def test_cross_validation_scores_every_mode(corpus, spec):
     cases, _fp = pool_cases(corpus)
     res = cross_validate(cases, parse_recipe(spec), k=3, seed=3)
@@ -80,8 +81,14 @@ def test_cv_command_writes_json(corpus, tmp_path, capsys):
 
 def test_parse_recipe_rejects_unknown_keys():
     assert parse_recipe("train+dev,features=char+abs,stack_C=0.3") == Recipe("train+dev", "char+abs", 0.3)
+    r = parse_recipe("train+dev,learner=lr,ngram_max=3,C_grid=1/4")
+    assert (r.learner, r.ngram_range, r.c_grid) == ("lr", (1, 3), (1.0, 4.0))
+    assert Recipe().c_grid and Recipe().learner == "svm"  # the default: LinearSVC on char 1-2-grams
     with pytest.raises(SystemExit):
         parse_recipe("train+dev,colour=red")
+    for bad in ("train+dev,learner=forest", "train+dev,ngram_max=4"):
+        with pytest.raises(DocscanError):
+            parse_recipe(bad)
 
 
 def test_abstracted_features_share_placeholders():
@@ -122,6 +129,34 @@ def test_npz_without_feature_set_is_char(abs_model, tmp_path):
 
     with zipfile.ZipFile(abs_model / "model.npz") as z:
         arrays = {n[:-4]: np.load(z.open(n), allow_pickle=False) for n in z.namelist()}
-    del arrays["features"]
+    assert arrays["ngram"].tolist() == [1, 2]
+    del arrays["features"], arrays["ngram"]
     np.savez(tmp_path / "old.npz", **arrays)
-    assert CompactModel.load(tmp_path / "old.npz").features == "char"
+    old = CompactModel.load(tmp_path / "old.npz")
+    assert old.features == "char" and old.ngram == (1, 3)  # a wave-5 model: char 1-3-grams
+    np.savez(tmp_path / "bad.npz", **arrays, ngram=np.array([1, 4]))
+    with pytest.raises(DocscanError, match="n-gram range"):
+        CompactModel.load(tmp_path / "bad.npz")
+
+
+@pytest.fixture(scope="module")
+def lr_model(corpus, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("models") / "lr"
+    train(corpus, out, seed=5, recipe=Recipe(learner="lr", ngram_max=3), log=lambda s: None)
+    return out
+
+
+@pytest.mark.parametrize("name", ["abs_model", "lr_model"])
+def test_recipe_is_recorded_and_compact_equals_pipeline(name, request):
+    """Both learners (LinearSVC on 1-2-grams: abs_model; LR on 1-3-grams, the wave-5 recipe) export exactly."""
+    model_dir = request.getfixturevalue(name)
+    meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    recipe = meta["params"]["recipe"]
+    want = ("svm", 2) if name == "abs_model" else ("lr", 3)
+    assert (recipe["learner"], recipe["ngram_max"]) == want
+    assert meta["params"]["classifier"].startswith("one-vs-rest " + ("LinearSVC" if want[0] == "svm" else "Logistic"))
+    compact = CompactModel.load(model_dir / "model.npz")
+    assert compact.ngram == (1, want[1])
+    texts = [it["text"] for it in make_items(80)] + ["", "。", "各村每周报送台账", "ＡＢＣ１２３　全角"]
+    expected = load_skops(model_dir / "model.skops").predict_proba(prepare_texts(texts, compact.features))
+    np.testing.assert_allclose(compact.predict_proba(texts), expected, atol=1e-9, rtol=0)

@@ -1,7 +1,7 @@
 """Numpy-only inference for the linear char n-gram model (``model.npz``): no scikit-learn on the scan path.
 
-The fitted Pipeline (TF-IDF char 1–3-grams, sublinear tf, l2 norm → one-vs-rest calibrated logistic
-regression) is exported as plain arrays:
+The fitted Pipeline (TF-IDF char n-grams, sublinear tf, l2 norm → one-vs-rest calibrated linear classifier:
+logistic regression or linear SVM, both a linear decision function) is exported as plain arrays:
 
 - ``keys``  uint64, sorted: n-gram keys (:func:`docscan.learn.features.ngram_key`)
 - ``idf``   float64 per key
@@ -10,6 +10,7 @@ regression) is exported as plain arrays:
 - ``categories`` unicode array of category ids (column order)
 - ``features`` (optional, default ``"char"``): the feature set (:data:`docscan.learn.features.FEATURE_SETS`), i.e.
   how texts are prepared before the n-grams are counted
+- ``ngram`` (optional, default ``[1, 3]``): the char n-gram range (n ≤ 3)
 
 ``np.load(..., allow_pickle=False)`` reads it: a tampered file cannot execute code.
 """
@@ -30,7 +31,8 @@ REQUIRED = ("keys", "idf", "coef", "intercept", "cal_a", "cal_b", "categories")
 class CompactModel:
     """Linear TF-IDF model evaluated with numpy alone. ``predict_proba(texts) -> (n, n_categories)``."""
 
-    def __init__(self, keys, idf, coef, intercept, cal_a, cal_b, categories, features: str = "char") -> None:
+    def __init__(self, keys, idf, coef, intercept, cal_a, cal_b, categories, features: str = "char",
+                 ngram: tuple[int, int] = NGRAM_RANGE) -> None:
         self.keys = np.asarray(keys, dtype=np.uint64)
         self.idf = np.asarray(idf, dtype=np.float64)
         self.coef = np.asarray(coef, dtype=np.float64)
@@ -41,6 +43,10 @@ class CompactModel:
         self.features = str(features)
         if self.features not in FEATURE_SETS:
             raise DocscanError("bad_model", f"model.npz: unknown feature set {self.features!r} (newer docscan?)")
+        ng = np.asarray(ngram, dtype=np.int64).reshape(-1)
+        if ng.shape != (2,) or not NGRAM_RANGE[0] <= ng[0] <= ng[1] <= NGRAM_RANGE[1]:
+            raise DocscanError("bad_model", f"model.npz: n-gram range {ng.tolist()} unsupported (1 ≤ n ≤ 3)")
+        self.ngram = (int(ng[0]), int(ng[1]))
         n, c = len(self.keys), len(self.categories)
         if self.idf.shape != (n,) or self.coef.shape != (n, c) or self.intercept.shape != (c,):
             raise DocscanError("bad_model", "model.npz: inconsistent array shapes")
@@ -57,7 +63,9 @@ class CompactModel:
                 missing = [k for k in REQUIRED if k not in z.files]
                 if missing:
                     raise DocscanError("bad_model", f"{path}: missing arrays {missing}")
-                extra = {"features": str(z["features"])} if "features" in z.files else {}
+                extra: dict[str, Any] = {"features": str(z["features"])} if "features" in z.files else {}
+                if "ngram" in z.files:
+                    extra["ngram"] = z["ngram"]
                 return cls(**{k: z[k] for k in REQUIRED}, **extra)
         except DocscanError:
             raise
@@ -68,12 +76,12 @@ class CompactModel:
         np.savez_compressed(
             path, keys=self.keys, idf=self.idf, coef=self.coef, intercept=self.intercept,
             cal_a=self.cal_a, cal_b=self.cal_b, categories=np.array(self.categories, dtype=str),
-            features=np.array(self.features, dtype=str),
+            features=np.array(self.features, dtype=str), ngram=np.array(self.ngram, dtype=np.int64),
         )
 
     @classmethod
     def from_pipeline(cls, pipe: Any, categories: list[str], features: str = "char") -> CompactModel:
-        """Export a fitted ``Pipeline([tfidf, OneVsRest(CalibratedClassifierCV(LR, ensemble=False))])``."""
+        """Export a fitted ``Pipeline([tfidf, OneVsRest(CalibratedClassifierCV(LR or LinearSVC, ensemble=False))])``."""
         tfidf = pipe.named_steps["tfidf"]
         ovr = pipe.named_steps["clf"]
         vocab = tfidf.vocabulary_
@@ -93,7 +101,8 @@ class CompactModel:
             intercept[j] = lr.intercept_[0]
             cal_a[j] = cc[0].calibrators[0].a_
             cal_b[j] = cc[0].calibrators[0].b_
-        return cls(keys, tfidf.idf_[cols], coef, intercept, cal_a, cal_b, categories, features)
+        return cls(keys, tfidf.idf_[cols], coef, intercept, cal_a, cal_b, categories, features,
+                   tuple(tfidf.ngram_range))
 
     # -- inference --------------------------------------------------------------------------------
     def decision_function(self, texts: list[str]) -> np.ndarray:
@@ -110,7 +119,7 @@ class CompactModel:
             self._table = _KeyTable(self.keys)
         table = self._table
         rows_l, feats_l = [], []
-        lo, hi = NGRAM_RANGE
+        lo, hi = self.ngram
         for n in range(lo, hi + 1):
             m = total - n + 1
             if m <= 0:

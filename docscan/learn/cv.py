@@ -9,6 +9,7 @@ real splits) — and the held fold is predicted by rules, model and fusion. Scor
 
     python -m docscan.learn.cv corpora --k 5 --repeats 3 --recipe train+dev --recipe train
     python -m docscan.learn.cv corpora --recipe train+dev,features=char+abs,stack_C=0.3 --json cv.json
+    python -m docscan.learn.cv corpora --recipe train+dev,learner=lr,ngram_max=3 --recipe train+dev,C_grid=1/3/10/30
 
 A recipe is ``fit_on[,key=value…]`` with keys of :class:`docscan.learn.train.Recipe`.
 """
@@ -42,8 +43,11 @@ def parse_recipe(spec: str) -> Recipe:
         k, _, v = kv.partition("=")
         if k not in types:
             raise SystemExit(f"unknown recipe key {k!r} (have {sorted(types)})")
-        t = types[k]
-        r = replace(r, **{k: float(v) if t in (float, "float") else int(v) if t in (int, "int") else v})
+        t = str(types[k])
+        val: Any = float(v) if t == "float" else int(v) if t == "int" else v
+        if t.startswith("tuple"):  # C_grid=1/3/10
+            val = tuple(float(x) for x in v.split("/") if x)
+        r = replace(r, **{k: val})
     return r
 
 

@@ -5,10 +5,11 @@ cross-validation, :mod:`docscan.learn.cv` / ``make cv``; figures in the README):
 
 1. The ``train`` and ``dev`` items (topic-held-out excluded) are normalized like a scan and pooled; 5 folds that
    never split a near-duplicate group (template fills, noise variants) are drawn, stratified by rarest label.
-2. TF-IDF char 1–3-grams (sublinear) → one-vs-rest LogisticRegression (class_weight balanced, seeded); C
-   picked by out-of-fold macro average precision; Platt calibration fitted on the same grouped out-of-fold
-   scores (CalibratedClassifierCV with those folds, ensemble=False); exported to ``model.npz`` (numpy-only) and
-   ``model.skops``.
+2. TF-IDF char n-grams (sublinear; default 1–2-grams) → one-vs-rest linear classifier (default LinearSVC,
+   squared hinge; or LogisticRegression; class_weight balanced, seeded); C picked by out-of-fold macro average
+   precision; Platt calibration fitted on the same grouped out-of-fold scores (CalibratedClassifierCV with those
+   folds, ensemble=False); exported to ``model.npz`` (numpy-only) and ``model.skops``. The choices are
+   :class:`Recipe` fields, chosen by grouped CV (wave 6: LinearSVC on 1–2-grams over LR on 1–3-grams).
 3. Thresholds (model alone, threshold fusion) and the stacked fusion (:mod:`docscan.learn.stack`) are fitted and
    tuned on the out-of-fold sentence probabilities of the pool, which are kept in ``oof.npz`` so the ``dev``
    split is scored honestly (out-of-fold) by ``metrics.json`` and ``docscan evaluate``.
@@ -25,7 +26,7 @@ import datetime as _dt
 import hashlib
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,11 @@ from .persist import META_FORMAT, save_skops, write_json
 
 CATS = list(CATEGORIES)
 MIN_POSITIVES = 6  # a category needs this many train positives to be modelled
-C_GRID = (2.0, 8.0, 32.0)
+LEARNERS = ("svm", "lr")
+# C candidates per learner (Recipe.C_grid overrides): picked by grouped out-of-fold macro average precision
+C_GRIDS = {"lr": (2.0, 8.0, 32.0), "svm": (1.0, 3.0, 10.0)}
+C_GRID = C_GRIDS["lr"]
+CLASSIFIER_NAMES = {"lr": "LogisticRegression", "svm": "LinearSVC (squared hinge, L2)"}
 
 
 # -- sklearn backend -----------------------------------------------------------------------------------
@@ -53,21 +58,36 @@ def blas_single_thread() -> Any:
     return threadpool_limits(limits=1, user_api="blas")
 
 
+def linear_classifier(learner: str, C: float, seed: int) -> Any:
+    """One binary linear classifier of the recipe: ``"lr"`` LogisticRegression or ``"svm"`` LinearSVC (squared
+    hinge, L2). Both give ``coef_``/``intercept_`` and a decision function the numpy scorer reproduces."""
+    if learner == "lr":
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=seed)
+    if learner == "svm":
+        from sklearn.svm import LinearSVC
+
+        return LinearSVC(C=C, class_weight="balanced", max_iter=10000, random_state=seed)
+    raise DocscanError("bad_model", f"unknown learner {learner!r} (have {', '.join(LEARNERS)})")
+
+
 def make_pipeline(C: float, seed: int, n_folds: int | list[tuple[np.ndarray, np.ndarray]] = 5,
-                  features: str = "char") -> Any:
-    """TF-IDF char n-grams → one-vs-rest LR calibrated by Platt scaling on ``n_folds`` (a number: stratified
-    folds; a list of (fit, held) index pairs: e.g. grouped folds, so the calibration sees honest scores)."""
+                  recipe: Recipe | None = None) -> Any:
+    """TF-IDF char n-grams → one-vs-rest linear classifier calibrated by Platt scaling on ``n_folds`` (a number:
+    stratified folds; a list of (fit, held) index pairs: e.g. grouped folds, so the calibration sees honest
+    scores). ``recipe`` (default :data:`DEFAULT_RECIPE`) gives the n-gram range and the learner."""
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import Pipeline
 
-    lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=seed)
+    r = recipe or DEFAULT_RECIPE
+    clf = linear_classifier(r.learner, C, seed)
     return Pipeline([
-        ("tfidf", TfidfVectorizer(analyzer="char", ngram_range=NGRAM_RANGE, sublinear_tf=True, min_df=2,
+        ("tfidf", TfidfVectorizer(analyzer="char", ngram_range=r.ngram_range, sublinear_tf=True, min_df=2,
                                   dtype=np.float64)),
-        ("clf", OneVsRestClassifier(CalibratedClassifierCV(lr, method="sigmoid", cv=n_folds, ensemble=False))),
+        ("clf", OneVsRestClassifier(CalibratedClassifierCV(clf, method="sigmoid", cv=n_folds, ensemble=False))),
     ])
 
 
@@ -82,16 +102,17 @@ def forget_folds(pipe: Any, n: int) -> Any:
 
 
 def fit_sklearn(texts: list[str], Y: np.ndarray, dev_texts: list[str], dev_Y: np.ndarray, seed: int,
-                log: Callable[[str], None], features: str = "char") -> tuple[Any, float]:
+                log: Callable[[str], None], recipe: Recipe | None = None) -> tuple[Any, float]:
     """The ``fit_on="train"`` recipe: C picked by dev macro average precision."""
     from sklearn.metrics import average_precision_score
 
-    X = prepare_texts(texts, features)
-    Xd = prepare_texts(dev_texts, features)
+    r = recipe or DEFAULT_RECIPE
+    X = prepare_texts(texts, r.features)
+    Xd = prepare_texts(dev_texts, r.features)
     n_folds = int(max(2, min(5, Y.sum(axis=0).min(), (1 - Y).sum(axis=0).min())))
     best: tuple[float, float, Any] | None = None
-    for C in C_GRID:
-        pipe = make_pipeline(C, seed, n_folds, features).fit(X, Y)
+    for C in r.c_grid:
+        pipe = make_pipeline(C, seed, n_folds, r).fit(X, Y)
         if len(Xd) and dev_Y.any(axis=0).all():
             P = pipe.predict_proba(Xd)
             ap = float(np.mean([average_precision_score(dev_Y[:, j], P[:, j]) for j in range(Y.shape[1])]))
@@ -188,18 +209,20 @@ def tune_thresholds(dev: Cases, probs: np.ndarray, cats: list[str]) -> dict[str,
 
 # -- stacked fusion ------------------------------------------------------------------------------------
 def out_of_fold(cases: Cases, Y: np.ndarray, cols: list[int], C: float, seed: int, k: int = 5,
-                features: str = "char") -> np.ndarray:
+                recipe: Recipe | None = None) -> np.ndarray:
     """Sentence probabilities on the train split, each from a pipeline that never saw its item nor any
     near-duplicate of it (template fills, noise variants): what the stacker must learn to weigh."""
     from sklearn.model_selection import GroupKFold
 
+    rc = recipe or DEFAULT_RECIPE
+    features = rc.features
     X = prepare_texts(cases.texts, features)
     groups = item_groups(cases.items, X)
     oof = np.zeros((len(cases.sent_texts), len(CATS)))
     for fit_idx, held in GroupKFold(n_splits=min(k, len(set(groups.tolist())))).split(X, groups=groups):
         Yf = Y[fit_idx]  # calibration folds: as many as the rarest class of this fold's fitting part allows
         n_folds = int(max(2, min(5, Yf.sum(axis=0).min(), (1 - Yf).sum(axis=0).min())))
-        pipe = make_pipeline(C, seed, n_folds, features).fit([X[i] for i in fit_idx], Y[fit_idx])
+        pipe = make_pipeline(C, seed, n_folds, rc).fit([X[i] for i in fit_idx], Y[fit_idx])
         rows = np.nonzero(np.isin(cases.sent_item, held))[0]
         if len(rows):
             oof[np.ix_(rows, cols)] = pipe.predict_proba(prepare_texts([cases.sent_texts[r] for r in rows], features))
@@ -278,30 +301,29 @@ def grouped_folds(groups: np.ndarray, Y: np.ndarray, k: int, seed: int) -> list[
     raise DocscanError("bad_corpus", "too few independent items for grouped folds")
 
 
-def fit_pool(pool: Cases, Y: np.ndarray, seed: int, log: Callable[[str], None], features: str = "char",
-             k: int = 5) -> tuple[Any, float, np.ndarray]:
+def fit_pool(pool: Cases, Y: np.ndarray, seed: int, log: Callable[[str], None],
+             recipe: Recipe | None = None) -> tuple[Any, float, np.ndarray]:
     """The ``train+dev`` recipe's model: fitted on every pool item, C chosen by out-of-fold macro average
-    precision over ``k`` grouped folds, Platt-calibrated on those same grouped out-of-fold scores (template
+    precision over ``recipe.folds`` grouped folds, Platt-calibrated on those same grouped out-of-fold scores (template
     siblings never score each other, so the calibration is honest). Returns the pipeline, C and out-of-fold
     sentence probabilities (S × Y's columns) from the same folds and calibration: what thresholds and the
     stacker are tuned on."""
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import average_precision_score
 
-    X = prepare_texts(pool.texts, features)
-    folds = grouped_folds(item_groups(pool.items, X), Y, k, seed)
-    tfidf = make_pipeline(1.0, seed, 2, features).named_steps["tfidf"].fit(X)
+    r = recipe or DEFAULT_RECIPE
+    X = prepare_texts(pool.texts, r.features)
+    folds = grouped_folds(item_groups(pool.items, X), Y, r.folds, seed)
+    tfidf = make_pipeline(1.0, seed, 2, r).named_steps["tfidf"].fit(X)
     M = tfidf.transform(X)
-    Ms = tfidf.transform(prepare_texts(pool.sent_texts, features))
+    Ms = tfidf.transform(prepare_texts(pool.sent_texts, r.features))
     best: tuple[float, float, np.ndarray] | None = None
-    for C in C_GRID:
+    for C in r.c_grid:
         d_item = np.zeros(Y.shape)
         d_sent = np.zeros((len(pool.sent_texts), Y.shape[1]))
         for fit_idx, held in folds:
             rows = np.nonzero(np.isin(pool.sent_item, held))[0]
             for j in range(Y.shape[1]):
-                lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=seed)
-                lr.fit(M[fit_idx], Y[fit_idx, j])
+                lr = linear_classifier(r.learner, C, seed).fit(M[fit_idx], Y[fit_idx, j])
                 d_item[held, j] = lr.decision_function(M[held])
                 if len(rows):
                     d_sent[rows, j] = lr.decision_function(Ms[rows])
@@ -312,7 +334,7 @@ def fit_pool(pool: Cases, Y: np.ndarray, seed: int, log: Callable[[str], None], 
     assert best is not None
     _ap, C, d_sent = best
     # the same folds inside: its calibrators are fitted on exactly the out-of-fold scores computed above
-    pipe = forget_folds(make_pipeline(C, seed, folds, features).fit(X, Y), len(folds))
+    pipe = forget_folds(make_pipeline(C, seed, folds, r).fit(X, Y), len(folds))
     cal = [est.calibrated_classifiers_[0].calibrators[0] for est in pipe.named_steps["clf"].estimators_]
     a = np.array([c.a_ for c in cal])
     b = np.array([c.b_ for c in cal])
@@ -323,12 +345,32 @@ def fit_pool(pool: Cases, Y: np.ndarray, seed: int, log: Callable[[str], None], 
 class Recipe:
     """How a model is fitted (the sklearn backend). ``fit_on``: ``"train"`` = fit on train, pick C and tune
     thresholds on dev, stacker on out-of-fold train; ``"train+dev"`` = fit on both (:func:`fit_pool`), C,
-    thresholds and stacker from grouped out-of-fold predictions. ``stack_C``: the stacker's regularisation."""
+    thresholds and stacker from grouped out-of-fold predictions. ``stack_C``: the stacker's regularisation.
+    ``learner``: ``"svm"`` (LinearSVC) or ``"lr"`` (LogisticRegression); ``ngram_max``: char n-grams 1..n
+    (n ≤ 3: the numpy scorer packs an n-gram into 64 bits); ``C_grid``: C candidates (empty: the learner's
+    :data:`C_GRIDS`). Wave-5 models were ``learner="lr", ngram_max=3``."""
 
     fit_on: str = "train+dev"
     features: str = "char"
     stack_C: float = 1.0
     folds: int = 5
+    learner: str = "svm"
+    ngram_max: int = 2
+    C_grid: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.learner not in LEARNERS:
+            raise DocscanError("bad_model", f"unknown learner {self.learner!r} (have {', '.join(LEARNERS)})")
+        if not NGRAM_RANGE[0] <= self.ngram_max <= NGRAM_RANGE[1]:
+            raise DocscanError("bad_model", f"ngram_max {self.ngram_max} outside 1..{NGRAM_RANGE[1]}")
+
+    @property
+    def ngram_range(self) -> tuple[int, int]:
+        return (NGRAM_RANGE[0], self.ngram_max)
+
+    @property
+    def c_grid(self) -> tuple[float, ...]:
+        return tuple(self.C_grid) or C_GRIDS[self.learner]
 
 
 DEFAULT_RECIPE = Recipe()
@@ -355,7 +397,7 @@ def fit_recipe(tr: Cases, dv: Cases | None, cats: list[str], recipe: Recipe, see
     meta: dict[str, Any] = {}
     with blas_single_thread():
         if recipe.fit_on == "train+dev":
-            pipe, C, oof_c = fit_pool(tr, Y, seed, log, recipe.features, recipe.folds)
+            pipe, C, oof_c = fit_pool(tr, Y, seed, log, recipe)
             oof = np.zeros((len(tr.sent_texts), len(CATS)))
             oof[:, cols] = oof_c
             compact = CompactModel.from_pipeline(pipe, cats, recipe.features)
@@ -364,13 +406,13 @@ def fit_recipe(tr: Cases, dv: Cases | None, cats: list[str], recipe: Recipe, see
             return Fitted(pipe, compact, C, meta, oof)
         if recipe.fit_on != "train" or dv is None:
             raise DocscanError("bad_model", f"recipe fit_on={recipe.fit_on!r} (with dev: {dv is not None})")
-        pipe, C = fit_sklearn(tr.texts, Y, dv.texts, dv.y.astype(int)[:, cols], seed, log, recipe.features)
+        pipe, C = fit_sklearn(tr.texts, Y, dv.texts, dv.y.astype(int)[:, cols], seed, log, recipe)
         compact = CompactModel.from_pipeline(pipe, cats, recipe.features)
         dev_probs = np.zeros((len(dv.sent_texts), len(CATS)))
         dev_probs[:, cols] = compact.predict_proba(dv.sent_texts)
         meta.update(tune_thresholds(dv, dev_probs, cats))
         log(f"stacked fusion: out-of-fold model probabilities on train ({recipe.folds} folds, grouped)")
-        oof = out_of_fold(tr, Y, cols, C, seed, recipe.folds, recipe.features)
+        oof = out_of_fold(tr, Y, cols, C, seed, recipe.folds, recipe)
         meta["stack"] = fit_stack(tr, oof, dv, dev_probs, cats, recipe.stack_C)
         return Fitted(pipe, compact, C, meta)
 
@@ -438,13 +480,14 @@ def train(corpus: str | Path, out_dir: str | Path, backend: str = "sklearn", see
                             log)
         save_skops(fitted.pipe, out / "model.skops")
         fitted.compact.save(out / "model.npz")
-        meta["params"] = {"features": f"char {NGRAM_RANGE[0]}-{NGRAM_RANGE[1]}-grams ({recipe.features}), "
-                                      "TF-IDF sublinear, min_df 2",
-                          "classifier": "one-vs-rest LogisticRegression, class_weight balanced",
+        lo, hi = recipe.ngram_range
+        meta["params"] = {"features": f"char {lo}-{hi}-grams ({recipe.features}), TF-IDF sublinear, min_df 2",
+                          "classifier": "one-vs-rest " + CLASSIFIER_NAMES[recipe.learner] + ", class_weight balanced",
                           "calibration": "Platt sigmoid, CalibratedClassifierCV ensemble=False"
                                          + (" on grouped folds" if pooled else ""),
                           "C": fitted.C, "n_features": len(fitted.compact.keys), "fit_on": recipe.fit_on,
-                          "feature_set": recipe.features, "stack_C": recipe.stack_C}
+                          "feature_set": recipe.features, "stack_C": recipe.stack_C,
+                          "recipe": {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(recipe).items()}}
         meta.update(fitted.meta)
         if pooled:
             assert fitted.oof is not None
