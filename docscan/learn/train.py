@@ -45,7 +45,6 @@ MIN_POSITIVES = 6  # a category needs this many train positives to be modelled
 LEARNERS = ("svm", "lr")
 # C candidates per learner (Recipe.C_grid overrides): picked by grouped out-of-fold macro average precision
 C_GRIDS = {"lr": (2.0, 8.0, 32.0), "svm": (1.0, 3.0, 10.0)}
-C_GRID = C_GRIDS["lr"]
 CLASSIFIER_NAMES = {"lr": "LogisticRegression", "svm": "LinearSVC (squared hinge, L2)"}
 
 
