@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import DocscanError
 from ..report import CATEGORIES, CORE_CATEGORIES
 from .evaluate import MODES, Cases, build_cases, predictions, score
 from .train import MIN_POSITIVES, Recipe, corpus_fingerprint, fit_recipe, grouped_folds, item_groups
@@ -139,7 +140,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="fit_on[,key=value…] (repeatable; default: the training default)")
     ap.add_argument("--json", default=None, help="write all results here")
     a = ap.parse_args(argv)
-    recipes = [parse_recipe(s) for s in (a.recipe or ["train+dev"])]
+    try:
+        recipes = [parse_recipe(s) for s in (a.recipe or ["train+dev"])]
+    except DocscanError as e:  # a recipe value Recipe refuses (unknown learner, n-gram range): a message, no traceback
+        print(f"docscan: {e.code}: {e.detail}", file=sys.stderr)
+        return 2
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     t = time.perf_counter()
     cases, fp = pool_cases(a.corpus)
