@@ -137,17 +137,12 @@ def document_units(path: Path, gold: list[dict[str, Any]]) -> list[Unit]:
 
 
 def _raw_position(doc: Any, offset: int, end: int) -> tuple[int, int] | None:
-    """(raw line, column) of the first source character of normalized [offset, end)."""
-    for i in range(offset, max(end, offset + 1)):
-        if i >= len(doc.offset_map):
-            return None
-        col = doc.offset_map[i]
-        block = doc.block_at(i)
-        if col < 0 or block is None:
-            continue
-        line = doc.raw_blocks[block.raw_index].ref.get("line")
+    """(raw line, column) of the first source character of normalized [offset, end), through the document's own
+    offset map (:meth:`docscan.document.Document.to_source`)."""
+    for piece in doc.to_source(offset, max(end, offset + 1)):
+        line = (piece.get("ref") or {}).get("line")
         if line is not None:
-            return int(line), int(col)
+            return int(line), int(piece["raw_start"])
     return None
 
 
