@@ -42,7 +42,8 @@ _ARTICLE = re.compile(r"(?:^|\n)\s*第[一二三四五六七八九十百零〇]{
 _GRASSROOTS_TITLE = re.compile(r"乡镇|街道|村级|各村|村（|村\(|村民|社区|网格|基层|镇村")
 _ATTACHMENT_LINE = re.compile(r"\s*附\s*件\s*[0-9０-９一二三四五六七八九十]{0,3}\s*[:：]")
 _QUOTED = re.compile(r"《[^》]*》")
-_ITEM_BODY = re.compile(r"[得扣加减][0-9０-９.]+分|[，,；;].*[。；;]\s*$")
+_SCORE = re.compile(r"[得扣加减][0-9０-９.]+分")
+_CLAUSE_MARK = re.compile(r"[，,；;]")
 _SEMI = re.compile(r"[；;\n]")
 _COLLECTIVE_HINT = ("各", "全体", "所有", "每个", "每名", "每位")
 
@@ -245,7 +246,7 @@ class Engine:
             # a short numbered line is a heading (（三）严格督查考核), but a numbered line that carries a score or ends
             # a clause-bearing sentence (1.建立入河排污口台帐，得1分。) is an item: score tables number every duty
             heading_like = ((is_heading and len(stext) <= 30) or (
-                block is not None and block.kind in ("heading", "title"))) and not _ITEM_BODY.search(stext)
+                block is not None and block.kind in ("heading", "title"))) and not _is_item(stext)
             views: list[ClauseView] = []
             mentions_all: list[actors_mod.Mention] = []
             per_clause_mentions: list[list[actors_mod.Mention]] = []
@@ -718,6 +719,12 @@ class _FeatureIndex:
             if len(ws) == self.need_all[i]:
                 out.add(i)
         return out
+
+
+def _is_item(stext: str) -> bool:
+    """A numbered line that is content: it carries a score, or it is a clause-bearing sentence (ends with 。/；)."""
+    body = stext.rstrip()
+    return bool(_SCORE.search(body)) or (body[-1:] in "。；;" and bool(_CLAUSE_MARK.search(body, 0, len(body) - 1)))
 
 
 def _alternation(terms: list[str]) -> Any:
