@@ -63,7 +63,7 @@ def _pivot_rx() -> re.Pattern[str] | None:
     alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
     blockers = "|".join(re.escape(str(w)) for w in actor_data().get("pivot_blockers", []))
     guard = f"^(?!.*(?:{blockers}))" if blockers else "^"
-    return re.compile(f"{guard}.*(?:{alts})(?:各|全|所有|全体|辖区|相关|有关)?$", re.S)
+    return re.compile(f"{guard}.*(?:{alts})(?:各|全|所有|全体|辖区|相关|有关|每个|每一个)?$", re.S)
 
 
 @functools.cache
