@@ -113,3 +113,20 @@ def test_village_role_is_grassroots_and_duty_phone_is_not_an_app_demand():
     assert det.clauses[0].actor_level == "grassroots"
     assert not [f for f in _scan("各村（社区）要落实值班值守制度，值班电话保持畅通。").findings
                 if f.category == "digital_formalism"]
+
+
+def test_a_heading_names_a_topic_the_body_states_the_demand():
+    text = "三、实行每日报告制度\n各村每日17时前向镇应急办报送火情日报表。"
+    found = _scan(text).findings
+    assert found and all(f.sentence.startswith("各村") for f in found)
+    # a heading with its own grassroots subject still imposes
+    assert _scan("（二）各村每周报送一次巡查台账").findings
+
+
+def test_a_list_of_complaints_is_not_an_order():
+    assert _scan("会议多、陪会多，乡镇干部一周有三天在县里开会，这个问题必须解决。").findings == []
+
+
+def test_decided_by_an_upper_body_binds_the_unit_after_it():
+    rep = _scan("县委决定每个乡镇都要召开专题会议传达学习，会后报送会议记录。")
+    assert any(f.category == "meeting_overload" for f in rep.findings)

@@ -206,6 +206,12 @@ def classify_sentence(
     if lead_critique:  # 基层干部反映，… / 经查，…: the whole sentence reports
         return [Polarity(CRITIQUE, 0.9, "reported speech / finding") for _ in clauses]
     own = [decide_clause(c) for c in clauses]
+    for i, c in enumerate(clauses):
+        # a numbered heading names its section's topic (三、实行每日报告制度): the body states the demand, once; a
+        # heading with its own grassroots subject (（二）各村每周报送台账) is still a demand
+        if c.heading_like and own[i] is not None and own[i].label == DEMAND and not (
+                c.subject_level == "grassroots" and not c.subject_inherited):
+            own[i] = None
     sf = _facts(clauses, own)
     out: list[Polarity] = []
     for i, cv in enumerate(clauses):
