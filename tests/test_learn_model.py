@@ -31,7 +31,17 @@ def trained(corpus, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("models") / "toy"
     res = CliRunner().invoke(cli, ["train", str(corpus), "--backend", "sklearn", "-o", str(out), "--seed", "7"])
     assert res.exit_code == 0, res.output
+    TRAIN_OUTPUT["sklearn"] = res.output
     return out
+
+
+TRAIN_OUTPUT: dict[str, str] = {}
+
+
+def test_train_prints_dev_only_unless_asked(trained):
+    # test/held-out figures are written (metrics.json, card) but not shown to someone tuning a recipe
+    out = TRAIN_OUTPUT["sklearn"]
+    assert "| dev" in out and "| test" not in out and "| heldout" not in out and "test " not in out.split("wrote")[0]
 
 
 def test_train_writes_model_directory(trained):

@@ -18,8 +18,10 @@ SPLITS = ("train", "dev", "test", "heldout", "all")
 @click.option("--backend", type=click.Choice(["sklearn", "spacy"]), default="sklearn", show_default=True)
 @click.option("-o", "--output", "out", required=True, help="Model directory to write (e.g. models/default).")
 @click.option("--seed", type=int, default=13, show_default=True, help="Same seed, same corpus → same model.")
+@click.option("--show-test", is_flag=True,
+              help="Also print test and held-out figures (always written to metrics.json and MODEL_CARD.md).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-def train(corpus_dir, backend, out, seed, debug) -> None:
+def train(corpus_dir, backend, out, seed, show_test, debug) -> None:
     """Train a model on CORPUS_DIR's train split, tune fusion thresholds on dev, evaluate, write MODEL_CARD.md.
 
     Writes OUT/meta.json, model.npz + model.skops (sklearn) or spacy/ (spacy), metrics.json, MODEL_CARD.md.
@@ -28,13 +30,16 @@ def train(corpus_dir, backend, out, seed, debug) -> None:
     from ..learn.train import train as do_train
 
     try:
-        metrics = do_train(corpus_dir, out, backend, seed, log=lambda s: click.echo(s, err=True))
+        metrics = do_train(corpus_dir, out, backend, seed, log=lambda s: click.echo(s, err=True),
+                           show_test=show_test)
     except DocscanError as e:
         if debug:
             raise
         fail(e)
-    click.echo(format_table(metrics["splits"]))
-    click.echo(f"\nwrote {out}/ (meta.json, metrics.json, MODEL_CARD.md)", err=True)
+    shown = {k: v for k, v in metrics["splits"].items() if show_test or k == "dev"}
+    click.echo(format_table(shown))
+    click.echo(f"\nwrote {out}/ (meta.json, metrics.json, MODEL_CARD.md)"
+               + ("" if show_test else "; test and held-out figures: metrics.json, make eval"), err=True)
 
 
 @click.command()

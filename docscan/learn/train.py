@@ -434,7 +434,9 @@ def corpus_fingerprint(items: list[dict[str, Any]]) -> str:
 
 def train(corpus: str | Path, out_dir: str | Path, backend: str = "sklearn", seed: int = 13,
           config: Config | None = None, log: Callable[[str], None] = print,
-          recipe: Recipe = DEFAULT_RECIPE) -> dict[str, Any]:
+          recipe: Recipe = DEFAULT_RECIPE, show_test: bool = False) -> dict[str, Any]:
+    """Fit, tune and evaluate; every split's figures go to ``metrics.json`` and ``MODEL_CARD.md``, but ``log``
+    sees the test and held-out figures only with ``show_test`` (choose recipes by dev and ``make cv``)."""
     from .card import write_card
     from .corpus import check_corpus, select
     from .model import load_model
@@ -522,8 +524,9 @@ def train(corpus: str | Path, out_dir: str | Path, backend: str = "sklearn", see
         if oof:
             metrics["splits"][split]["probabilities"] = "out-of-fold"
         m = metrics["splits"][split]["modes"]
-        log(f"{split + (' (OOF)' if oof else ''):<8} "
-            + "  ".join(f"{k} core {v['core_macro_f1']:.3f} macro {v['macro_f1']:.3f}" for k, v in m.items()))
+        if split == "dev" or show_test:  # test/held-out go to metrics.json and the card, not into a tuning loop
+            log(f"{split + (' (OOF)' if oof else ''):<8} "
+                + "  ".join(f"{k} core {v['core_macro_f1']:.3f} macro {v['macro_f1']:.3f}" for k, v in m.items()))
     write_json(out / "metrics.json", metrics)
     write_card(out, meta, metrics, checked)
     return metrics
