@@ -125,7 +125,7 @@ def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) 
             is_agent = False
             out.append(Mention(s, e, word, level, True, False, False, False))
             continue
-        is_object = not is_agent and bool(has_obj(before))
+        is_object = not is_agent and (bool(has_obj(before)) or before.endswith(_LOCATIVE))
         if not is_object and not is_agent and i + 1 < len(chosen):
             # 企业反映的问题乡镇须…: a mention inside a 的-modifier before the next mention is no subject
             gap = text[e - start: chosen[i + 1][0] - start]
@@ -137,6 +137,10 @@ def find_mentions(text: str, start: int, term_hits: list[tuple[int, int, str]]) 
                  and not text.rstrip("，,；;。 ").endswith("的"))
         out.append(Mention(s, e, word, level, is_object, is_agent, collective, addressed, pivot))
     return out
+
+
+# 在 right before a unit makes it a place, not the subject: 县农业农村局…，在每个乡镇设立收储点 (the bureau sets them up)
+_LOCATIVE = ("在", "在每个", "在每一个", "在各", "在所有", "在全")
 
 
 # A short verb phrase closed by 的 (反映的问题, 提出的诉求, 交办的事项) between two mentions: the first modifies a noun.
