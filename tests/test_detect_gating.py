@@ -130,3 +130,10 @@ def test_a_list_of_complaints_is_not_an_order():
 def test_decided_by_an_upper_body_binds_the_unit_after_it():
     rep = _scan("县委决定每个乡镇都要召开专题会议传达学习，会后报送会议记录。")
     assert any(f.category == "meeting_overload" for f in rep.findings)
+
+
+def test_a_table_header_cell_names_a_column_not_a_demand():
+    text = "网格化管理考核细则\n考核内容\n评分标准\n佐证材料\n建立网格巡查台账，每月更新\n网格员巡查日志、台账"
+    found = _scan(text).findings
+    assert found and "佐证材料" not in {f.sentence for f in found}
+    assert any(f.sentence.startswith("建立网格巡查台账") for f in found)

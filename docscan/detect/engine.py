@@ -73,6 +73,7 @@ class Engine:
         self.rules = ruleset.rules
         pm = polarity_markers()
         self.pm = pm
+        self.header_cells = frozenset(str(h) for h in pm.get("table_header_cells", []) or [])
         lex = lexicons()
         terms: dict[str, set[tuple[str, str]]] = {}
 
@@ -239,8 +240,11 @@ class Engine:
             is_heading = bool(stext[:1] and stext[:1] in "一二三四五六七八九十（(0123456789" and _HEADING.match(stext))
             if is_heading:
                 self._update_section(stext, heading_priors)
-            if si not in hot or (len(stext) <= 80 and _ATTACHMENT_LINE.match(stext)):
-                continue  # an 附件 line names an annex (附件：…名单（样表）); what the annex asks is in the body
+            if si not in hot or (len(stext) <= 80 and _ATTACHMENT_LINE.match(stext)) or (
+                    len(stext) <= 12 and stext.strip(_TRIM) in self.header_cells):
+                # an 附件 line names an annex (附件：…名单（样表）); what the annex asks is in the body; a table's
+                # header cell (佐证材料) names a column, its rows say what is asked
+                continue
             section_prior = heading_priors.get(2) or heading_priors.get(1)
             block = _block_at(doc, self._block_starts, s_start)
             # a short numbered line is a heading (（三）严格督查考核), but a numbered line that carries a score or ends
