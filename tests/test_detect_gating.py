@@ -137,3 +137,25 @@ def test_a_table_header_cell_names_a_column_not_a_demand():
     found = _scan(text).findings
     assert found and "佐证材料" not in {f.sentence for f in found}
     assert any(f.sentence.startswith("建立网格巡查台账") for f in found)
+
+
+TOWN_NOTICE = """某某镇人民政府文件
+某镇发〔2026〕8号
+关于加强村级防汛工作的通知
+各村（社区）：
+为做好今年防汛工作，现将有关事项通知如下。
+一、镇党政办每月对各村防汛台账进行一次检查，检查结果在全镇通报。
+二、各村每周五前向镇应急办报送防汛巡查记录。
+三、镇城运中心负责收集各村上报的信息，汇总后报区防汛办。
+某某镇人民政府
+2026年5月6日
+"""
+
+
+def test_a_township_notice_treats_its_own_offices_as_the_upper_level():
+    found = _scan(TOWN_NOTICE).findings
+    # the township's own reporting up to the district is not a burden this notice puts on its villages
+    assert not [f for f in found if "汇总后报区防汛办" in f.sentence]
+    checks = [f for f in found if f.category == "repeated_inspection"]
+    assert checks and all(f.actor == "各村" and f.requester == "镇党政办" for f in checks)
+    assert any(f.category == "ledger_demand" and f.actor == "各村" for f in found)

@@ -196,6 +196,23 @@ def _compounds(text: str, start: int, chosen: list[tuple[int, int, str]]) -> lis
     return out
 
 
+@functools.cache
+def _township_rx() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    d = actor_data()
+    return tuple(re.compile(str(d[k])) if d.get(k) else None  # type: ignore[return-value]
+                 for k in ("township_issuer", "township_office"))
+
+
+def township_offices(issuer: str | None, addressees: list[str]) -> re.Pattern[str] | None:
+    """For a township's notice to its villages (issuer 某镇人民政府, 主送 各村（社区）), the pattern of the township's
+    own offices — upper level in that document; else None."""
+    issuer_rx, office_rx = _township_rx()
+    if not (issuer and issuer_rx and office_rx and issuer_rx.search(issuer.strip())):
+        return None
+    villages = any(("村" in a or "社区" in a or "居" in a) and level_of(a) == "grassroots" for a in addressees)
+    return office_rx if villages else None
+
+
 def pick_subject(mentions: list[Mention]) -> Mention | None:
     """The obligated party: an agent (由X负责) first, then a grassroots unit a command verb is aimed at
     (县农业农村局要求各乡镇每周报送台账: the township must report), else the first mention not in object position."""

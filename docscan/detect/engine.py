@@ -209,6 +209,7 @@ class Engine:
         if commentary:
             doc_prior = CRITIQUE
         issuer = doc.metadata.issuer
+        own_offices = actors_mod.township_offices(issuer, addressees)
         reform_decl = any(k == "pol" and lab == "reform_boilerplate" for _, _, k, lab in hits)
         # Subject-less imperatives fall on the 主送机关. In a real document (>= 20 sentences) that is not addressed
         # to grassroots units (and whose title does not name them), they fall on someone else — unless the
@@ -275,6 +276,10 @@ class Engine:
                     else:
                         markers.setdefault("deadline", []).append((s, e))
                 mentions = actors_mod.find_mentions(ctext, c_start, actor_hits)
+                if own_offices is not None:
+                    for m in mentions:
+                        if m.level == "grassroots" and own_offices.match(m.text):
+                            m.level = "upper"  # the issuing township's office, in its notice to villages
                 per_clause_mentions.append(mentions)
                 if actor_hits and not any(h[0] in rx_actor_starts for h in actor_hits):
                     # from the automaton's actor terms alone: what quantify/facts.py would compute for the
@@ -498,7 +503,7 @@ class Engine:
                    "grassroots_party": "grassroots" in sent_levels and (actor_level == "grassroots" or any(
                        m.level == "grassroots" and (m.addressed or (not m.is_object and actor_level == "unknown"))
                        for m in mentions_all))}
-            if r.category in ("repeated_inspection",) and actor_level == "upper":
+            if actor_level == "upper":  # an upper body's act on a unit (checks its 台账): the unit bears it
                 target = next((m.text for m in mentions_all if m.level == "grassroots"), None)
                 ctx["actor"] = target or info.actor
                 ctx["requester"] = cv.subject_text or requester
