@@ -208,9 +208,11 @@ def classify_sentence(
     own = [decide_clause(c) for c in clauses]
     for i, c in enumerate(clauses):
         # a numbered heading names its section's topic (三、实行每日报告制度): the body states the demand, once; a
-        # heading with its own grassroots subject (（二）各村每周报送台账) is still a demand
+        # heading with its own grassroots subject (（二）各村每周报送台账) is still a demand, and so is a numbered
+        # line that runs on (2.被暗访组点名批评的， / 分别扣20分。: a score row split over two lines)
         if c.heading_like and own[i] is not None and own[i].label == DEMAND and not (
-                c.subject_level == "grassroots" and not c.subject_inherited):
+                c.subject_level == "grassroots" and not c.subject_inherited) and not c.text.rstrip().endswith(
+                    ("，", ",", "；", ";", "：", ":")):
             own[i] = None
     sf = _facts(clauses, own)
     out: list[Polarity] = []
