@@ -159,3 +159,15 @@ def test_a_township_notice_treats_its_own_offices_as_the_upper_level():
     checks = [f for f in found if f.category == "repeated_inspection"]
     assert checks and all(f.actor == "各村" and f.requester == "镇党政办" for f in checks)
     assert any(f.category == "ledger_demand" and f.actor == "各村" for f in found)
+
+
+def test_caps_superlatives_and_threats():
+    # 最多 before a number caps a burden; 最多 as a superlative only ranks
+    assert _scan("各类报表最多报一次。").findings == []
+    assert any(f.category == "accountability_pressure"
+               for f in _scan("各乡镇问题最多的前三名，县里要约谈主要负责人。").findings)
+    # a speech's threat is a conditional sanction
+    assert any(f.category == "accountability_pressure"
+               for f in _scan("哪个乡镇再出问题，我就拿哪个乡镇的书记是问。").findings)
+    # 一律不休息 orders work, it forbids nothing
+    assert _scan("防汛期间各村干部周末一律不休息。").findings
