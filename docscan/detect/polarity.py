@@ -86,6 +86,8 @@ def decide_clause(cv: ClauseView) -> Polarity | None:
         word = text[rel: e - base]
         if conditional and word not in _HARD_PROHIBITIONS:
             continue
+        if word == "不在" and "的" in text[e - base: e - base + 3]:
+            continue  # 不在岗的当日通报: the negation names who is sanctioned, it forbids nothing
         if word == "不得" and text[rel: rel + 3] in ("不得不", "不得分"):
             continue
         if _overlaps((s, e), trig) and (not (s <= min(t[0] for t in trig))
