@@ -171,3 +171,7 @@ def test_caps_superlatives_and_threats():
                for f in _scan("哪个乡镇再出问题，我就拿哪个乡镇的书记是问。").findings)
     # 一律不休息 orders work, it forbids nothing
     assert _scan("防汛期间各村干部周末一律不休息。").findings
+
+
+def test_a_division_of_duty_principle_is_no_threat():
+    assert _scan("按照谁的房子谁负责、谁使用谁负责的原则，落实属地管理责任。").findings == []
