@@ -199,8 +199,8 @@ def _compounds(text: str, start: int, chosen: list[tuple[int, int, str]]) -> lis
 @functools.cache
 def _township_rx() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
     d = actor_data()
-    return tuple(re.compile(str(d[k])) if d.get(k) else None  # type: ignore[return-value]
-                 for k in ("township_issuer", "township_office"))
+    issuer, office = d.get("township_issuer"), d.get("township_office")
+    return (re.compile(str(issuer)) if issuer else None), (re.compile(str(office)) if office else None)
 
 
 def township_offices(issuer: str | None, addressees: list[str]) -> re.Pattern[str] | None:
