@@ -229,7 +229,7 @@ def out_of_fold(cases: Cases, Y: np.ndarray, cols: list[int], C: float, seed: in
 
 
 def fit_stack(tr: Cases, oof: np.ndarray, dv: Cases, dev_probs: np.ndarray, cats: list[str],
-              C: float = 1.0) -> dict[str, Any]:
+              C: float = 1.0, rule_dropout: float = 0.0) -> dict[str, Any]:
     """Fit the stacker on ``tr`` (out-of-fold probabilities) and tune each category's threshold on ``dv`` (which
     may be ``tr`` itself with the same out-of-fold probabilities: the ``train+dev`` recipe)."""
     from .stack import Stacker, fit
@@ -237,7 +237,7 @@ def fit_stack(tr: Cases, oof: np.ndarray, dv: Cases, dev_probs: np.ndarray, cats
     assert tr.rule_conf is not None and tr.rule_any is not None and tr.sent_feats is not None
     assert dv.rule_conf is not None and dv.rule_any is not None and dv.sent_feats is not None
     y_sent = tr.y[tr.sent_item] if len(tr.sent_item) else np.zeros((0, len(CATS)), dtype=bool)
-    spec = fit(oof, tr.rule_conf, tr.rule_any, tr.sent_feats, y_sent, C=C)
+    spec = fit(oof, tr.rule_conf, tr.rule_any, tr.sent_feats, y_sent, C=C, rule_dropout=rule_dropout)
     st = Stacker(spec)
     q = st.proba(dev_probs, dv.rule_conf, dv.rule_any, dv.sent_feats)
     for j, c in enumerate(CATS):
@@ -344,7 +344,8 @@ def fit_pool(pool: Cases, Y: np.ndarray, seed: int, log: Callable[[str], None],
 class Recipe:
     """How a model is fitted (the sklearn backend). ``fit_on``: ``"train"`` = fit on train, pick C and tune
     thresholds on dev, stacker on out-of-fold train; ``"train+dev"`` = fit on both (:func:`fit_pool`), C,
-    thresholds and stacker from grouped out-of-fold predictions. ``stack_C``: the stacker's regularisation.
+    thresholds and stacker from grouped out-of-fold predictions. ``stack_C``: the stacker's regularisation;
+    ``rule_dropout``: weight of the stacker's rules-silent copies (:func:`docscan.learn.stack.fit`).
     ``learner``: ``"svm"`` (LinearSVC) or ``"lr"`` (LogisticRegression); ``ngram_max``: char n-grams 1..n
     (n ≤ 3: the numpy scorer packs an n-gram into 64 bits); ``C_grid``: C candidates (empty: the learner's
     :data:`C_GRIDS`). Wave-5 models were ``learner="lr", ngram_max=3``."""
@@ -352,6 +353,7 @@ class Recipe:
     fit_on: str = "train+dev"
     features: str = "char"
     stack_C: float = 1.0
+    rule_dropout: float = 0.0
     folds: int = 5
     learner: str = "svm"
     ngram_max: int = 2
@@ -401,7 +403,7 @@ def fit_recipe(tr: Cases, dv: Cases | None, cats: list[str], recipe: Recipe, see
             oof[:, cols] = oof_c
             compact = CompactModel.from_pipeline(pipe, cats, recipe.features)
             meta.update(tune_thresholds(tr, oof, cats))
-            meta["stack"] = fit_stack(tr, oof, tr, oof, cats, recipe.stack_C)
+            meta["stack"] = fit_stack(tr, oof, tr, oof, cats, recipe.stack_C, recipe.rule_dropout)
             return Fitted(pipe, compact, C, meta, oof)
         if recipe.fit_on != "train" or dv is None:
             raise DocscanError("bad_model", f"recipe fit_on={recipe.fit_on!r} (with dev: {dv is not None})")
@@ -412,7 +414,7 @@ def fit_recipe(tr: Cases, dv: Cases | None, cats: list[str], recipe: Recipe, see
         meta.update(tune_thresholds(dv, dev_probs, cats))
         log(f"stacked fusion: out-of-fold model probabilities on train ({recipe.folds} folds, grouped)")
         oof = out_of_fold(tr, Y, cols, C, seed, recipe.folds, recipe)
-        meta["stack"] = fit_stack(tr, oof, dv, dev_probs, cats, recipe.stack_C)
+        meta["stack"] = fit_stack(tr, oof, dv, dev_probs, cats, recipe.stack_C, recipe.rule_dropout)
         return Fitted(pipe, compact, C, meta)
 
 
