@@ -172,6 +172,11 @@ def _looks_like_title(t: str) -> bool:
         return False
     if "关于" in t:
         return True
+    if len(t) <= 8:
+        from .detect.scoretable import header_role
+
+        if header_role(t):
+            return False  # a score table's header cell (评分标准, 考核标准), not a document titled 标准
     return bool(_title_kind(t)) and not RX_BIAOZHI.fullmatch(t)
 
 

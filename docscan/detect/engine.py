@@ -25,6 +25,7 @@ from ..document import Document
 from ..gongwen import iso_to_date
 from ..report import Finding
 from . import actors as actors_mod
+from . import scoretable
 from .frequency import parse_deadline, parse_frequency
 from .lexicon import lexicons, polarity_markers
 from .polarity import CRITIQUE, DEMAND, ClauseView, Polarity, classify_sentence
@@ -45,6 +46,7 @@ _QUOTED = re.compile(r"《[^》]*》")
 _SCORE = re.compile(r"[得扣加减][0-9０-９.]+分")
 _CLAUSE_MARK = re.compile(r"[，,；;]")
 _SEMI = re.compile(r"[；;\n]")
+_CLAUSE_END = re.compile(r"[，,；;。]")
 _COLLECTIVE_HINT = ("各", "全体", "所有", "每个", "每名", "每位")
 
 # Lexicons that are never rule triggers by themselves but make a clause worth evaluating (duty matrix).
@@ -91,10 +93,13 @@ class Engine:
                 add(t, "trig", "rule:" + r.id)
             if r.terms or r.regex:
                 self.by_label.setdefault("rule:" + r.id, []).append(r)
+            for name in r.cells:
+                self.by_label.setdefault("cell:" + name, []).append(r)
             for group in r.needs:
                 for alt in group:
                     if alt.startswith("lex:"):
                         used_lex.add(alt[4:])
+        self.cell_rules = any(r.cells for r in self.rules)
         for name in used_lex:
             for t in lex.get(name, ()):
                 add(t, "trig", "lex:" + name)
@@ -179,6 +184,12 @@ class Engine:
             hits.append((f["start"], f["end"], "freq", "frequency"))
         for d in deadlines:
             hits.append((d["start"], d["end"], "dl", "deadline"))
+        if self.cell_rules:
+            # a score table's content/evidence cells (detect/scoretable.py): the cell's first clause is the trigger
+            for c in scoretable.cells(doc):
+                if "cell:" + c.role in self.by_label:
+                    cut = _CLAUSE_END.search(text, c.start, c.end)
+                    hits.append((c.start, cut.start() if cut else c.end, "trig", "cell:" + c.role))
         if not hits:
             return [], [], {"prior": None, "scope": "all", "frequencies": freqs, "deadlines": deadlines}
         freq_at = {f["start"]: f for f in freqs}
@@ -456,6 +467,8 @@ class Engine:
                 continue
             spans = [sp for name in r.lexicons for sp in by_label.get("lex:" + name, [])]
             spans += by_label.get("rule:" + r.id, [])
+            for name in r.cells:
+                spans += by_label.get("cell:" + name, [])
             if r.exc_overlap:
                 spans = [sp for sp in spans if not _overlap_exception(text, sp, r.exc_overlap)]
             if not spans:

@@ -14,6 +14,8 @@ A rule (see any pack for real ones)::
       confidence: 0.9                          # prior, multiplied by the polarity certainty
       action_type: report                      # report|ledger|trace|meeting|inspection_received|...
       triggers: {lexicons: [report_verbs], terms: [填报], regex: ['报(?=镇|县)']}
+                                               # or cells: [content, evidence] — a score table's column
+                                               # (data/score_tables.yaml, detect/scoretable.py)
       context:                                 # all optional
         polarity: [demand]                     # default [demand]
         actor: [grassroots, unknown]           # obligated party level; default [grassroots, unknown]
@@ -84,6 +86,7 @@ class Rule:
     yield_categories: tuple[str, ...] = ()  # drop this finding when one of these fires in the same sentence…
     yield_terms: tuple[str, ...] = ()  # …and the flagged words contain one of these (会议记录 → meeting_overload)
     order: int = 0  # position in load order (ties: first rule wins)
+    cells: tuple[str, ...] = ()  # score-table columns whose cells trigger the rule (detect/scoretable.py)
     # exceptions.clause_regex / sentence_regex: the clause (sentence) is an exception when one of these matches
     # it (发现…及时上报: an event-triggered report, not a periodic one) — for exceptions a word list cannot say
     exc_clause_rx: tuple[re.Pattern[str], ...] = field(default=(), repr=False)
@@ -163,8 +166,16 @@ def parse_rule(raw: Any, src: str, provisions: dict[str, Any], order: int) -> Ru
     terms = _strs(trig.get("terms"), src, rid, "triggers.terms")
     rx = _strs(trig.get("regex"), src, rid, "triggers.regex")
     compiled = _compile_all(rx, src, rid, "triggers.regex")
-    if not (lex or terms or rx):
-        raise _err(src, rid, "triggers", "needs at least one of lexicons, terms, regex")
+    cells = _strs(trig.get("cells"), src, rid, "triggers.cells")
+    from .scoretable import ROLES
+
+    for name in cells:
+        if name not in ROLES:
+            raise _err(src, rid, "triggers.cells", f"unknown score-table column {name!r} (have {', '.join(ROLES)})")
+    if set(trig) - {"lexicons", "terms", "regex", "cells"}:
+        raise _err(src, rid, "triggers", f"unknown key(s) {sorted(set(trig) - {'lexicons', 'terms', 'regex', 'cells'})}")
+    if not (lex or terms or rx or cells):
+        raise _err(src, rid, "triggers", "needs at least one of lexicons, terms, regex, cells")
     ctx = raw.get("context") or {}
     if not isinstance(ctx, dict):
         raise _err(src, rid, "context", "expected a mapping")
@@ -252,7 +263,7 @@ def parse_rule(raw: Any, src: str, provisions: dict[str, Any], order: int) -> Ru
         exc_sentence_rx=_exc_regexes(exc, "sentence_regex", src, rid),
         severity_base=sev.get("base", "medium"), bumps=tuple(bumps), message=message, suggestion=suggestion,
         provision=prov, examples={"should_flag": flag_ex, "should_not_flag": noflag_ex}, source=src, order=order,
-        compiled=tuple(compiled), yield_categories=ycats, yield_terms=_strs(yt.get("terms"), src, rid, "yield_to.terms"),
+        compiled=tuple(compiled), cells=cells, yield_categories=ycats, yield_terms=_strs(yt.get("terms"), src, rid, "yield_to.terms"),
     )
 
 
