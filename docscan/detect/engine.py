@@ -29,7 +29,7 @@ from . import scoretable
 from .frequency import parse_deadline, parse_frequency
 from .lexicon import lexicons, polarity_markers
 from .polarity import CRITIQUE, DEMAND, ClauseView, Polarity, classify_sentence
-from .prefilter import Finder
+from .prefilter import Finder, LineBatch, line_local
 from .rules import Rule, RuleSet, load_rules
 
 MAX_CLAUSE = 240  # chars per evaluated clause window
@@ -138,6 +138,8 @@ class Engine:
             self.regexes.append(("actor", level, rx))
         # each regex as plain finditer or driven by its first characters, whichever is faster (prefilter.Finder)
         self._finders = [Finder(rx) for _, _, rx in self.regexes]
+        # which of them can run once per distinct line of a text whose lines repeat (prefilter.LineBatch)
+        self._line_local = [line_local(rx) for _, _, rx in self.regexes]
         self.critique_headings = tuple(pm.get("critique_headings", []) or [])
         self.demand_headings = tuple(pm.get("demand_headings", []) or [])
         self.critique_genres = tuple(pm.get("critique_genres", []) or [])
@@ -157,6 +159,11 @@ class Engine:
         self._exc_clause = {r.id: actors_mod._contains_any(r.exc_clause) for r in self.rules if r.exc_clause}
         self._exc_sentence = {r.id: actors_mod._contains_any(r.exc_sentence) for r in self.rules if r.exc_sentence}
         self.bump_rx = {id(b): _alternation(b["terms"]) for r in self.rules for b in r.bumps}
+        # the only reads of text outside a sentence's own span are the overlap exceptions' ±12-character windows:
+        # a term can matter there only if it crosses the sentence's boundary, i.e. holds the two characters on
+        # either side of it (see _memo_key)
+        self._exc_bigrams = frozenset(t[i:i + 2] for r in self.rules for t in r.exc_overlap
+                                      for i in range(len(t) - 1))
 
     # -- the scan ---------------------------------------------------------------------------------------------
     def run(self, doc: Document, config: Config) -> tuple[list[Finding], list[Any], dict[str, Any]]:
@@ -171,7 +178,14 @@ class Engine:
             for kind, label in vals:
                 hits.append((s, end_idx + 1, kind, label))
         rx_actor_starts: set[int] = set()  # where a name pattern (not the automaton) found an actor
-        for (kind, label, _), finditer in zip(self.regexes, self._finders, strict=True):
+        batch = LineBatch.of(text)
+        for (kind, label, _), finditer, local in zip(self.regexes, self._finders, self._line_local, strict=True):
+            if batch is not None and local:
+                for s, e in batch.spans(finditer):
+                    hits.append((s, e, kind, label))
+                    if kind == "actor":
+                        rx_actor_starts.add(s)
+                continue
             for m in finditer(text):
                 if m.end() > m.start():
                     hits.append((m.start(), m.end(), kind, label))
@@ -244,6 +258,10 @@ class Engine:
         cands: list[_Cand] = []
         vague_uppers_doc: list[str] = []
         heading_priors: dict[int, str | None] = {}
+        # one evaluation per distinct sentence: what a sentence yields depends only on its text, its hits (with
+        # the parsed frequency/deadline values), its section prior and heading look, and the run's document-level
+        # context; a repeated sentence (table rows, dense text) replays the first one's result at its own offsets
+        memo: dict[tuple[Any, ...], _SentResult] = {}
         first_clause = 0
         for si, (s_start, s_end, clauses) in enumerate(sentences):
             ci0 = first_clause
@@ -263,6 +281,15 @@ class Engine:
             # a clause-bearing sentence (1.建立入河排污口台帐，得1分。) is an item: score tables number every duty
             heading_like = ((is_heading and len(stext) <= 30) or (
                 block is not None and block.kind in ("heading", "title"))) and not _is_item(stext)
+            key = self._memo_key(text, s_start, s_end, clauses, ci0, buckets, freq_at, dl_at, rx_actor_starts,
+                                 heading_like, section_prior)
+            if key is not None:
+                done = memo.get(key)
+                if done is not None:
+                    done.replay(si, s_start, s_end, infos, cands, window_mentions, vague_uppers_doc)
+                    continue
+            n_infos, n_cands, n_vague = len(infos), len(cands), len(vague_uppers_doc)
+            sent_windows: list[int] = []
             views: list[ClauseView] = []
             mentions_all: list[actors_mod.Mention] = []
             per_clause_mentions: list[list[actors_mod.Mention]] = []
@@ -296,6 +323,7 @@ class Engine:
                     # from the automaton's actor terms alone: what quantify/facts.py would compute for the
                     # same clause window, so it takes these over (Detection.mentions)
                     window_mentions[c_start] = (ctext, mentions)
+                    sent_windows.append(c_start)
                 mentions_all.extend(mentions)
                 subj = actors_mod.pick_subject(mentions)
                 inherited = False
@@ -365,6 +393,9 @@ class Engine:
                     continue
                 self._apply_rules(doc, cv, pol, info, per_clause_mentions[k], mentions_all, (s_start, s_end),
                                   stext, views, issuer, sent_vague_uppers, cands, sent_idx[k])
+            if key is not None:
+                memo[key] = _SentResult(s_start, infos[n_infos:], n_infos, cands[n_cands:],
+                                        [(c, window_mentions[c]) for c in sent_windows], vague_uppers_doc[n_vague:])
         scope = self._scope(doc, legislation, addr_level, title)
         cands = self._gate(cands, scope)
         findings = self._merge(doc, cands, infos, config, vague_uppers_doc, reform_decl)
@@ -372,6 +403,33 @@ class Engine:
                                  "mentions": window_mentions}
 
     # -- helpers ------------------------------------------------------------------------------------------------
+    def _memo_key(self, text: str, s_start: int, s_end: int, clauses: list[tuple[int, int]], ci0: int,
+                  buckets: dict[int, list[tuple[int, int, str, str]]], freq_at: dict[int, dict[str, Any]],
+                  dl_at: dict[int, dict[str, Any]], rx_actor_starts: set[int], heading_like: bool,
+                  section_prior: str | None) -> tuple[Any, ...] | None:
+        """Everything a sentence's evaluation reads, relative to its start; None when it reads past its span (a
+        hit that runs on past the sentence, an overlap-exception term that could cross its boundary)."""
+        bigrams = self._exc_bigrams
+        if bigrams and ((s_start > 0 and text[s_start - 1:s_start + 1] in bigrams)
+                        or (s_end < len(text) and text[s_end - 1:s_end + 1] in bigrams)):
+            return None
+        parts: list[Any] = [text[s_start:s_end], heading_like, section_prior]
+        for k, (c_start, c_end) in enumerate(clauses):
+            parts.append((c_start - s_start, c_end - s_start))
+            for s, e, kind, label in buckets.get(ci0 + k, ()):
+                if e > s_end:
+                    return None
+                if kind == "freq":
+                    extra: Any = _values(freq_at.get(s))
+                elif kind == "dl":
+                    extra = _values(dl_at.get(s))
+                elif kind == "actor":
+                    extra = s in rx_actor_starts
+                else:
+                    extra = None
+                parts.append((s - s_start, e - s_start, kind, label, extra))
+        return tuple(parts)
+
     def _scope(self, doc: Document, legislation: bool, addr_level: str | None, title: str) -> str:
         """Document-level scope of burden findings: real documents not addressed to grassroots units yield few.
 
@@ -689,6 +747,55 @@ class Engine:
         if p.get("confidence") == "L":
             ref += " (to be verified)" if lang == "en" else "（待核实）"
         return ref
+
+
+class _SentResult:
+    """What one evaluated sentence added to the run (clause infos, candidates, actor windows, vague upper
+    subjects), relative to its start, to replay for a later sentence with the same memo key. Replays build fresh
+    objects: the merge and quantify/ mutate infos (categories, flags) and read mentions per occurrence."""
+
+    __slots__ = ("cands", "infos", "vague", "windows")
+
+    def __init__(self, base: int, infos: list[Any], info0: int, cands: list[_Cand],
+                 windows: list[tuple[int, tuple[str, list[actors_mod.Mention]]]], vague: list[str]) -> None:
+        self.infos = [(i.start - base, i.end - base, i.polarity, i.actor, i.actor_level, i.requester, i.verb, i.obj,
+                       i.concrete, i.vague, _copy(i.frequency), _copy(i.deadline), list(i.categories), list(i.action_types),
+                       list(i.flags)) for i in infos]
+        self.cands = [(c.rule, c.start - base, c.end - base, c.severity, c.points, c.confidence, list(c.flags),
+                       c.clause_idx - info0, c.ctx) for c in cands]
+        self.windows = [(ws - base, wt, [(m.start - base, m.end - base, m.text, m.level, m.is_object, m.is_agent,
+                                           m.collective, m.addressed, m.pivot) for m in ms])
+                        for ws, (wt, ms) in windows]
+        self.vague = list(vague)
+
+    def replay(self, si: int, base: int, s_end: int, infos: list[Any], cands: list[_Cand],
+               window_mentions: dict[int, tuple[str, list[actors_mod.Mention]]], vague: list[str]) -> None:
+        from . import ClauseInfo
+
+        info0 = len(infos)
+        for (s, e, pol, actor, level, req, verb, obj, concrete, vg, fr, dl, cats, acts, flags) in self.infos:
+            infos.append(ClauseInfo(
+                start=base + s, end=base + e, sentence=si, polarity=pol, actor=actor, actor_level=level,
+                requester=req, verb=verb, obj=obj, concrete=concrete, vague=vg,
+                frequency=_copy(fr), deadline=_copy(dl),
+                categories=list(cats), action_types=list(acts), flags=list(flags)))
+        sent = (base, s_end)
+        for rule, s, e, sev, points, conf, flags, ci, ctx in self.cands:
+            cands.append(_Cand(rule, base + s, base + e, sev, points, conf, list(flags), info0 + ci, sent, ctx))
+        Mention = actors_mod.Mention
+        for ws, wt, ms in self.windows:
+            window_mentions[base + ws] = (wt, [Mention(base + s, base + e, t, lv, o, a, c, ad, p)
+                                               for s, e, t, lv, o, a, c, ad, p in ms])
+        vague.extend(self.vague)
+
+
+def _copy(d: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if d is None else dict(d)
+
+
+def _values(d: dict[str, Any] | None) -> tuple[Any, ...] | None:
+    """A parsed frequency/deadline without its offsets, hashable."""
+    return None if d is None else tuple((k, v) for k, v in d.items() if k not in ("start", "end"))
 
 
 class _FeatureIndex:

@@ -190,3 +190,134 @@ def compile_searcher(rx: re.Pattern[str]) -> Callable[[str], re.Match[str] | Non
                 return m
         return None
     return search
+
+
+# ---- one pass per distinct line ---------------------------------------------------------------------------------
+_SAFE_AT = {_c.AT_BOUNDARY, _c.AT_NON_BOUNDARY, _c.AT_BEGINNING, _c.AT_BEGINNING_STRING}
+_NO_NL_CATEGORIES = {_c.CATEGORY_DIGIT, _c.CATEGORY_WORD, _c.CATEGORY_NOT_SPACE, _c.CATEGORY_NOT_LINEBREAK}
+
+
+def line_local(rx: re.Pattern[str]) -> bool:
+    """True when every match of ``rx`` in a text lies inside one line and whether and how it matches there depends
+    on that line alone and the line breaks around it: no element can match a line break, except a one-character
+    lookaround (``(?<=[，\\n])``); no ``$``/``\\Z``; no back-references; not nullable. ``^`` (text start only) is
+    allowed: :class:`LineBatch` gives the text's first and last lines their own passes."""
+    if rx.flags & (re.MULTILINE | re.DOTALL | re.IGNORECASE | re.VERBOSE):
+        return False
+    try:
+        tree = _p.parse(rx.pattern, rx.flags)
+        if tree.getwidth()[0] == 0:
+            return False
+        return not _nl_items(list(tree))
+    except (re.error, _Unknown):
+        return False
+
+
+def _nl_items(items: list[tuple[Any, Any]]) -> bool:
+    """Whether some element of ``items`` can match a line break (raises _Unknown for what it does not know)."""
+    return any(_nl_node(op, av) for op, av in items)
+
+
+def _nl_node(op: Any, av: Any) -> bool:
+    if op is _c.LITERAL:
+        return av == 10
+    if op is _c.NOT_LITERAL:
+        return av != 10
+    if op is _c.ANY:
+        return False  # no DOTALL (checked)
+    if op is _c.IN:
+        negate = any(iop is _c.NEGATE for iop, _ in av)
+        has_nl = False
+        for iop, iav in av:
+            if iop is _c.NEGATE:
+                continue
+            if iop is _c.LITERAL:
+                has_nl = has_nl or iav == 10
+            elif iop is _c.RANGE:
+                has_nl = has_nl or iav[0] <= 10 <= iav[1]
+            elif iop is _c.CATEGORY and iav in _NO_NL_CATEGORIES:
+                continue
+            elif negate and iop is _c.CATEGORY and iav in (_c.CATEGORY_SPACE, _c.CATEGORY_LINEBREAK):
+                has_nl = True  # [^\s…] excludes the line break
+            else:
+                raise _Unknown
+        return not has_nl if negate else has_nl
+    if op is _c.AT:
+        if av in _SAFE_AT:
+            return False
+        raise _Unknown
+    if op in (_c.ASSERT, _c.ASSERT_NOT):
+        # a one-character lookaround may test the neighbouring line break ((?<=[，\n])): LineBatch reproduces it
+        return _nl_items(list(av[1])) and av[1].getwidth() != (1, 1)
+    if op is _c.BRANCH:
+        return any(_nl_items(list(b)) for b in av[1])
+    if op is _c.SUBPATTERN:
+        if av[1] & (re.IGNORECASE | re.MULTILINE | re.DOTALL):
+            raise _Unknown
+        return _nl_items(list(av[3]))
+    if op in _REPEATS:
+        return _nl_items(list(av[2]))
+    if hasattr(_c, "ATOMIC_GROUP") and op is _c.ATOMIC_GROUP:
+        return _nl_items(list(av))
+    raise _Unknown  # GROUPREF, conditionals, CATEGORY outside a class…
+
+
+class LineBatch:
+    """A text whose lines repeat (table rows, dense directives): a line-local pattern (:func:`line_local`) runs once
+    over its distinct lines and the matches are copied to every occurrence — exactly ``finditer``'s spans over the
+    whole text, in the same order. :meth:`of` returns None when too few lines repeat to be worth it."""
+
+    MIN_LINES = 200
+    MAX_DISTINCT = 0.5  # distinct lines / lines
+
+    def __init__(self, text: str, lines: list[str]) -> None:
+        self.text = text
+        # the first and the last line have the text's start/end on one side: their own passes, as
+        # "line\n" (^ fires at its start as at the text's) and "\nline" (then the text's end)
+        self.first = lines[0] + "\n"
+        self.last = "\n" + lines[-1]
+        self.last_off = len(text) - len(lines[-1])
+        where: dict[str, list[int]] = {}
+        off = 0
+        for ln in lines:
+            where.setdefault(ln, []).append(off)
+            off += len(ln) + 1
+        self.distinct = list(where)
+        self.occurrences = [where[ln] for ln in self.distinct]
+        # a line break on both sides of every line, as in the text; ^ never fires inside the joined text
+        self.joined = "\n" + "\n".join(self.distinct) + "\n"
+        starts: list[int] = []
+        pos = 1
+        for ln in self.distinct:
+            starts.append(pos)
+            pos += len(ln) + 1
+        self.starts = starts
+
+    @classmethod
+    def of(cls, text: str) -> LineBatch | None:
+        lines = text.split("\n")
+        if len(lines) < cls.MIN_LINES or len(set(lines)) > cls.MAX_DISTINCT * len(lines):
+            return None
+        return cls(text, lines)
+
+    def spans(self, finditer: Callable[[str], Iterator[re.Match[str]]]) -> list[tuple[int, int]]:
+        """``[(m.start(), m.end()) for m in finditer(text)]`` for a line-local pattern's ``finditer``."""
+        import bisect
+
+        starts = self.starts
+        per_line: dict[int, list[tuple[int, int]]] = {}
+        for m in finditer(self.joined):
+            j = bisect.bisect_right(starts, m.start()) - 1
+            base = starts[j]
+            per_line.setdefault(j, []).append((m.start() - base, m.end() - base))
+        out: list[tuple[int, int]] = []
+        for j, ms in per_line.items():
+            for off in self.occurrences[j]:
+                if off == 0 or off == self.last_off:
+                    continue  # the text's first and last lines: their own passes below
+                out.extend((off + s, off + e) for s, e in ms)
+        out.extend((m.start(), m.end()) for m in finditer(self.first))
+        base = self.last_off - 1
+        out.extend((base + m.start(), base + m.end()) for m in finditer(self.last))
+        out.sort()
+        return out
