@@ -138,8 +138,9 @@ class Engine:
             self.regexes.append(("actor", level, rx))
         # each regex as plain finditer or driven by its first characters, whichever is faster (prefilter.Finder)
         self._finders = [Finder(rx) for _, _, rx in self.regexes]
-        # which of them can run once per distinct line of a text whose lines repeat (prefilter.LineBatch)
-        self._line_local = [line_local(rx) for _, _, rx in self.regexes]
+        # which of them can run once per distinct line of a text whose lines repeat (prefilter.LineBatch); parsed
+        # on the first such text, not at every cold start
+        self._line_local: list[bool] | None = None
         self.critique_headings = tuple(pm.get("critique_headings", []) or [])
         self.demand_headings = tuple(pm.get("demand_headings", []) or [])
         self.critique_genres = tuple(pm.get("critique_genres", []) or [])
@@ -179,7 +180,10 @@ class Engine:
                 hits.append((s, end_idx + 1, kind, label))
         rx_actor_starts: set[int] = set()  # where a name pattern (not the automaton) found an actor
         batch = LineBatch.of(text)
-        for (kind, label, _), finditer, local in zip(self.regexes, self._finders, self._line_local, strict=True):
+        if batch is not None and self._line_local is None:
+            self._line_local = [line_local(rx) for _, _, rx in self.regexes]
+        locals_ = self._line_local or [False] * len(self.regexes)
+        for (kind, label, _), finditer, local in zip(self.regexes, self._finders, locals_, strict=True):
             if batch is not None and local:
                 for s, e in batch.spans(finditer):
                     hits.append((s, e, kind, label))
