@@ -21,7 +21,8 @@ A span may be marked by hand as ``⟦L:words⟧`` when the lexicon cannot find i
 Train-only sources ``corpora/src/train_only/*.txt`` use the same format plus one ``#prefix aug-xx`` header
 before the first item (several ``#topic`` switches are allowed). Their ids are ``aug-xx-NNNN`` numbered within
 the file, they always land in ``split: "train"`` (never dev/test, never a held-out topic), and they are added
-after template generation so that they cannot change any template fill.
+after template generation so that they cannot change any template fill. A train-only file with a ``#split calib``
+header lands in ``split: "calib"`` instead: the rule-blind calibration set (see corpora/README.md, "Splits").
 
 Everything is deterministic: run ``python corpora/build.py`` and the same files come out.
 """
@@ -131,7 +132,8 @@ def parse_line(line: str, where: str) -> tuple[str, list[str], str]:
 def _item_lines(path: Path, topics: dict, train_only: bool = False):
     """Yield ``(where, header, line)`` for each item line of a source file; ``header`` holds the current
     ``prefix`` (train-only files), ``topic``, ``register`` and ``level`` set by ``#prefix``, ``#topic``, ``@…`` lines."""
-    header: dict[str, str | None] = {"prefix": None, "topic": None, "register": None, "level": None}
+    header: dict[str, str | None] = {"prefix": None, "topic": None, "register": None, "level": None,
+                                     "split": "train"}
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.strip()
         where = f"{path.name}:{lineno}"
@@ -142,6 +144,12 @@ def _item_lines(path: Path, topics: dict, train_only: bool = False):
             if not TRAIN_ONLY_PREFIX.fullmatch(prefix):
                 raise BuildError(f"{where}: train-only prefix {prefix!r} must match {TRAIN_ONLY_PREFIX.pattern}")
             header["prefix"] = prefix
+            continue
+        if train_only and line.startswith("#split"):
+            split = line.split(maxsplit=1)[1].strip()
+            if split not in ("train", "calib"):
+                raise BuildError(f"{where}: a train-only file's split is train or calib, not {split!r}")
+            header["split"] = split
             continue
         if line.startswith("#topic"):
             topic = line.split(maxsplit=1)[1].strip()
@@ -185,7 +193,8 @@ def parse_train_only(path: Path, topics: dict) -> list[Item]:
     for where, h, line in _item_lines(path, topics, train_only=True):
         kind, labels, text = parse_line(line, where)
         iid = f"{h['prefix']}-{len(items) + 1:04d}"
-        items.append(Item(iid, text, labels, kind, h["topic"], h["register"], h["level"], base_id=iid))
+        items.append(Item(iid, text, labels, kind, h["topic"], h["register"], h["level"], base_id=iid,
+                          split=h["split"] or "train"))
     return items
 
 
@@ -439,7 +448,7 @@ def build(per_template: dict[str, int] | None = None) -> list[Item]:
     for it in items:
         it.heldout_topic = bool(topics[it.topic].get("heldout"))
         if it.id.startswith("aug-"):
-            it.split = "train"  # train-only source: never dev/test
+            it.split = "calib" if it.split == "calib" else "train"  # train-only source: never dev/test
         else:
             it.split = "test" if it.heldout_topic else split_of(it.base_id)
         h = _h(it.id + "|script")

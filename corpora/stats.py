@@ -19,7 +19,7 @@ LABELS = [
     "accountability_pressure", "digital_formalism", "deadline_pressure",
 ]
 KINDS = ["demand", "prohibition", "critique", "upper_duty", "neutral"]
-SPLITS = ["train", "dev", "test"]
+SPLITS = ["train", "dev", "test", "calib"]
 REGISTERS = ["通知", "实施方案", "考核细则", "讲话", "通报", "调研报告", "评论", "新闻"]
 LEVELS = ["central", "province", "city", "county", "township"]
 FIELDS = ["id", "text", "labels", "kind", "topic", "register", "level", "script", "noise", "spans",
@@ -67,8 +67,10 @@ def check(items: list[dict]) -> list[str]:
             errors.append(f"{w}: bad script/split")
         if d["heldout_topic"] != (d["topic"] in held_topics) or (d["heldout_topic"] and d["split"] != "test"):
             errors.append(f"{w}: held-out topics must be wholly test")
-        if d["id"].startswith("aug-") and (d["split"] != "train" or d["heldout_topic"]):
-            errors.append(f"{w}: train-only items (aug-) must be train and in-domain")
+        if d["id"].startswith("aug-") and (d["split"] not in ("train", "calib") or d["heldout_topic"]):
+            errors.append(f"{w}: train-only items (aug-) must be train or calib, and in-domain")
+        if d["split"] == "calib" and not d["id"].startswith("aug-"):
+            errors.append(f"{w}: only train-only sources (aug-) may be calib")
         for s in d["spans"]:
             if not (0 <= s["start"] < s["end"] <= len(d["text"])) or s["label"] not in d["labels"]:
                 errors.append(f"{w}: bad span {s}")

@@ -74,8 +74,23 @@ def test_built_train_only_items_are_train_and_in_domain():
     if not list((ROOT / "src" / "train_only").glob("*.txt")):
         pytest.skip("no train-only sources")
     assert aug, "train-only sources exist but no aug- items were built"
-    assert all(d["split"] == "train" and not d["heldout_topic"] for d in aug)
+    assert all(d["split"] in ("train", "calib") and not d["heldout_topic"] for d in aug)
     assert all((d["kind"] == "demand") == bool(d["labels"]) for d in aug)
+    # a source file is wholly train or wholly calib (its #split header), never dev/test
+    by_source: dict[str, set[str]] = {}
+    for d in aug:
+        by_source.setdefault(d["id"].split("-")[1], set()).add(d["split"])
+    assert all(len(v) == 1 for v in by_source.values()), by_source
+
+
+def test_calib_header_puts_a_train_only_file_in_calib(build, topics, tmp_path):
+    src = tmp_path / "x.txt"
+    src.write_text("#prefix aug-zz\n#split calib\n#topic 防汛\n@通知 county\nD L 各村每周报送防汛台账。\n", encoding="utf-8")
+    items = build.parse_train_only(src, topics)
+    assert [it.split for it in items] == ["calib"]
+    src.write_text("#prefix aug-zz\n#split dev\n#topic 防汛\n@通知 county\nD L 各村每周报送防汛台账。\n", encoding="utf-8")
+    with pytest.raises(build.BuildError):
+        build.parse_train_only(src, topics)
 
 
 def test_committed_corpus_is_what_the_sources_build(build, tmp_path, monkeypatch):

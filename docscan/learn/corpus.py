@@ -24,7 +24,9 @@ from ..errors import DocscanError
 from ..report import CATEGORIES
 
 KINDS = ("demand", "prohibition", "critique", "upper_duty", "neutral")
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "calib")
+# calib: the rule-blind calibration items (train-only sources with ``#split calib``). The model trains on them
+# (out of fold, like dev); the fusion stacker is fitted on them because the rules were never tuned on them.
 PSEUDO_SPLITS = ("heldout", "all")
 
 
@@ -131,7 +133,7 @@ def check_corpus(path: str | Path) -> CheckResult:
                     res.problems.extend(f"{where}: {e}" for e in errs)
                     continue
                 key = dedupe_key(obj["text"])
-                if obj["split"] == "train":
+                if obj["split"] in ("train", "calib"):  # both are fitted on: neither may hold a test text
                     train_keys.setdefault(key, where)
                 else:
                     held.append((where, key, obj["split"]))
@@ -157,7 +159,7 @@ def select(items: list[dict[str, Any]], split: str) -> list[dict[str, Any]]:
     if split == "heldout":
         return [it for it in items if it.get("heldout_topic")]
     if split not in SPLITS:
-        raise DocscanError("bad_corpus", f"unknown split {split!r} (train, dev, test, heldout, all)")
+        raise DocscanError("bad_corpus", f"unknown split {split!r} (train, dev, test, calib, heldout, all)")
     return [it for it in items if it.get("split") == split and not it.get("heldout_topic")]
 
 
