@@ -110,7 +110,7 @@ def test_abstracted_model_compact_equals_pipeline(abs_model):
 
 def test_train_dev_model_scores_dev_out_of_fold(abs_model, corpus):
     meta = json.loads((abs_model / "meta.json").read_text(encoding="utf-8"))
-    assert meta["corpus"]["fit_splits"] == ["train", "dev"] and (abs_model / "oof.npz").is_file()
+    assert meta["corpus"]["fit_splits"] == ["train", "dev", "calib"] and (abs_model / "oof.npz").is_file()
     written = json.loads((abs_model / "metrics.json").read_text(encoding="utf-8"))["splits"]["dev"]
     assert written["probabilities"] == "out-of-fold"
     res = CliRunner().invoke(cli, ["evaluate", "--model", str(abs_model), "dev", "--corpus", str(corpus),

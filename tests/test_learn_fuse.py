@@ -84,9 +84,10 @@ def _demand_on(doc, i, level="grassroots"):
     return Detection(clauses=[ClauseInfo(start=s.start, end=s.end, sentence=i, polarity="demand", actor_level=level)])
 
 
-def test_model_only_needs_a_demand_the_rules_read(doc):
+def test_model_only_not_where_the_rules_read_a_critique_or_a_demand_on_businesses(doc):
     probs = probs_for(doc, {1: {"repeated_inspection": 0.93}})
-    assert apply(doc, Detection(), probs, StubModel({}, 3), Config()).findings == []
+    # no reading at all: the model may speak (a paraphrase no rule knows), marked model-only
+    assert [f.source for f in apply(doc, Detection(), probs, StubModel({}, 3), Config()).findings] == ["model"]
     critique = _demand_on(doc, 1)
     critique.clauses[0].polarity = "critique"
     assert apply(doc, critique, probs, StubModel({}, 3), Config()).findings == []

@@ -10,7 +10,7 @@ import click
 from ..errors import DocscanError
 from .common import fail
 
-SPLITS = ("train", "dev", "test", "heldout", "all")
+SPLITS = ("train", "dev", "test", "calib", "heldout", "all")
 
 
 @click.command()
@@ -36,7 +36,7 @@ def train(corpus_dir, backend, out, seed, show_test, debug) -> None:
         if debug:
             raise
         fail(e)
-    shown = {k: v for k, v in metrics["splits"].items() if show_test or k == "dev"}
+    shown = {k: v for k, v in metrics["splits"].items() if show_test or k in ("dev", "calib")}
     click.echo(format_table(shown))
     click.echo(f"\nwrote {out}/ (meta.json, metrics.json, MODEL_CARD.md)"
                + ("" if show_test else "; test and held-out figures: metrics.json, make eval"), err=True)

@@ -71,14 +71,19 @@ def write_card(out: Path, meta: dict[str, Any], metrics: dict[str, Any], checked
 def _training_lines(meta: dict[str, Any]) -> list[str]:
     c = meta["corpus"]
     if "dev" in c.get("fit_splits", ["train"]):
+        calib = ([f"`calib` ({c['calib']} items) was written blind to the rules, which are never tuned on it: its",
+                  "`rules` row is the rule layer's honest figure on unseen phrasing; its model probabilities are",
+                  "out-of-fold by source file (a writer never scores their own sentences)."] if c.get("calib") else [])
         return [
-            f"Fitted on `train` ∪ `dev` ({c['train']} + {c['dev']} items). C, the Platt calibration, the thresholds",
+            f"Fitted on `train` ∪ `dev` ∪ `calib` ({c['train']} + {c['dev']} + {c.get('calib', 0)} items). C, the "
+            "Platt calibration, the thresholds",
             "and the stacked fusion come from out-of-fold predictions over 5 folds grouped by near-duplicates",
             "(template fills never straddle folds). The `dev` rows below therefore use those **out-of-fold**",
             "probabilities (kept in `oof.npz`; `docscan evaluate … dev` uses them too), not the fitted model's:",
             "honest about the model, slightly optimistic about thresholds tuned on the same predictions.",
             "`test` and topic-held-out never seen. Choose between training variants by grouped cross-validation",
             "(`python -m docscan.learn.cv`), never by test scores.",
+            *calib,
         ]
     return [f"Trained on the `train` split ({c['train']} items); thresholds tuned on `dev` ({c['dev']} items); "
             "`test` and topic-held-out never seen."]
@@ -93,10 +98,10 @@ def _stack_section(meta: dict[str, Any]) -> list[str]:
     out = [
         "## Stacked fusion (what `fusion` above reports)",
         "Per category, a logistic regression over the model's logit and the rule layer's reading of the sentence",
-        "(rule finding strong/weak, clause polarity and actor, action types), fitted on train with out-of-fold model",
-        "probabilities (5 folds grouped by near-duplicate template fills); thresholds tuned on dev, or on the",
-        "out-of-fold predictions when the model is fitted on train ∪ dev. A rule finding",
-        "below the threshold is vetoed; a model-only finding also needs a demand the rules read, in a snippet.",
+        "(rule finding strong/weak, clause polarity and actor, action types), fitted with out-of-fold model",
+        "probabilities (5 folds grouped by near-duplicate template fills) on train ∪ dev ∪ calib, thresholds tuned",
+        "there. A rule finding below the threshold is vetoed; a model-only finding is added only in a snippet (a",
+        "pasted passage), never in a whole document.",
         "The thresholds table above is the fallback when a model has no stack.",
         "",
         "| category | threshold | strongest weights |",

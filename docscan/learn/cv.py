@@ -53,11 +53,12 @@ def parse_recipe(spec: str) -> Recipe:
 
 
 def pool_cases(corpus: str | Path) -> tuple[Cases, str]:
-    """Train ∪ dev items (never test or held-out topics) with the rules' reading, and the corpus fingerprint."""
+    """Train ∪ dev ∪ calib items (never test or held-out topics) with the rules' reading, and the corpus
+    fingerprint."""
     from .corpus import load_corpus, select
 
     items = load_corpus(corpus)
-    pool = select(items, "train") + select(items, "dev")
+    pool = select(items, "train") + select(items, "dev") + select(items, "calib")
     return build_cases(pool, rules=True), corpus_fingerprint(items)
 
 

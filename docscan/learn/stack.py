@@ -9,9 +9,10 @@ weighs that reading against the character-n-gram model, per category:
     q(s, c) = σ(w_c · φ(s, c) + b_c)
 
 with φ the features named in :data:`FEATURES` (the model's logit, rule finding strong/weak/confidence, clause
-polarities and action types, and three interactions). It is fitted on the train split with **out-of-fold** model
-probabilities (grouped by near-duplicate template fills, so a fill never scores its siblings), and its threshold
-``t_c`` is tuned on dev. Weights live in ``meta.json`` as plain numbers: numpy evaluates them, nothing is
+polarities and action types, and three interactions). It is fitted with **out-of-fold** model probabilities
+(grouped by near-duplicate template fills, so a fill never scores its siblings) on train ∪ dev ∪ calib, and its
+threshold ``t_c`` is tuned on the same rows. The ``calib`` rows are the ones where the rules miss the way they
+do on unseen text (they were never tuned there); everywhere else the rules were written from the sentences. Weights live in ``meta.json`` as plain numbers: numpy evaluates them, nothing is
 unpickled.
 
 A sentence reports category c when ``q ≥ t_c`` and either a rule found c there or the model may add a finding

@@ -257,7 +257,10 @@ def fit_stack(tr: Cases, oof: np.ndarray, dv: Cases, dev_probs: np.ndarray, cats
 # -- grouped folds and the train+dev recipe ---------------------------------------------------------------
 def item_groups(items: list[dict[str, Any]], prepared: list[str]) -> np.ndarray:
     """Near-duplicate groups (:func:`docscan.learn.stack.near_duplicate_groups`: template fills, paraphrases),
-    merged with each extraction-noise variant's source item (id ``<id>-n``)."""
+    merged with each extraction-noise variant's source item (id ``<id>-n``). All calibration items of one source
+    file (id prefix ``aug-ca``) form one group: one writer's style, so their out-of-fold probabilities come from
+    a model that never saw that writer — the way unseen text looks to it (the ``calib`` figures, and the
+    stacker's rows for them)."""
     import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components
 
@@ -271,6 +274,12 @@ def item_groups(items: list[dict[str, Any]], prepared: list[str]) -> np.ndarray:
         if it.get("noise") and base in index:
             rows.append(i)
             cols.append(index[base])
+    by_source: dict[str, int] = {}
+    for i, it in enumerate(items):
+        if it.get("split") == "calib":
+            j = by_source.setdefault(str(it.get("id", "")).split("-")[1], i)
+            rows.append(i)
+            cols.append(j)
     first = {}  # link every member of a near-duplicate group to the group's first item
     for i, gi in enumerate(g.tolist()):
         j = first.setdefault(gi, i)
@@ -451,23 +460,27 @@ def train(corpus: str | Path, out_dir: str | Path, backend: str = "sklearn", see
     items = checked.items
     if checked.problems:
         log(f"warning: {len(checked.problems)} corpus problems (run `docscan corpus check`); bad lines skipped")
-    tr, dv = select(items, "train"), select(items, "dev")
+    tr, dv, cb = select(items, "train"), select(items, "dev"), select(items, "calib")
     if len(tr) < 10 or not dv:
         raise DocscanError("bad_corpus", f"{corpus}: need train and dev items (have {len(tr)} train, {len(dv)} dev)")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     pooled = recipe.fit_on == "train+dev"
-    log(f"train {len(tr)} items, dev {len(dv)} items; backend {backend}, seed {seed}; fit on "
-        + ("train+dev (thresholds and stacker from grouped out-of-fold predictions)" if pooled
+    if not pooled:
+        tr, cb = tr + cb, []  # no out-of-fold runs: calibration items are plain training items
+    log(f"train {len(tr)} items, dev {len(dv)} items, calib {len(cb)} items; backend {backend}, seed {seed}; fit on "
+        + ("train+dev+calib (thresholds and stacker from grouped out-of-fold predictions)" if pooled
            else "train (thresholds tuned on dev)"))
+    calib_idx: np.ndarray | None = None
     if pooled:
-        pool_cases = build_cases(tr + dv, rules=True, config=config)
+        pool_cases = build_cases(tr + dv + cb, rules=True, config=config)
         tr_cases = pool_cases.subset(np.arange(len(tr)))
         dv_cases = pool_cases.subset(np.arange(len(tr), len(tr) + len(dv)))
+        calib_idx = np.arange(len(tr) + len(dv), len(tr) + len(dv) + len(cb))
     else:
         tr_cases = build_cases(tr, rules=backend == "sklearn", config=config)  # rules: the stacker's features
         dv_cases = build_cases(dv, rules=True, config=config)
-    Y = _labels(tr + dv if pooled else tr)
+    Y = _labels(tr + dv + cb if pooled else tr)
     train_positives = _labels(tr).sum(axis=0)
     cats = [c for j, c in enumerate(CATS) if train_positives[j] >= MIN_POSITIVES]
     skipped = [c for c in CATS if c not in cats]
@@ -478,6 +491,7 @@ def train(corpus: str | Path, out_dir: str | Path, backend: str = "sklearn", see
     for stale in ("model.npz", "model.skops", "oof.npz"):
         (out / stale).unlink(missing_ok=True)
     dev_oof: np.ndarray | None = None
+    calib_oof: np.ndarray | None = None
     if backend == "sklearn":
         fitted = fit_recipe(pool_cases if pooled else tr_cases, None if pooled else dv_cases, cats, recipe, seed,
                             log)
@@ -494,7 +508,9 @@ def train(corpus: str | Path, out_dir: str | Path, backend: str = "sklearn", see
         meta.update(fitted.meta)
         if pooled:
             assert fitted.oof is not None
-            dev_oof = fitted.oof[len(tr_cases.sent_texts):]
+            n_tr, n_dv = len(tr_cases.sent_texts), len(dv_cases.sent_texts)
+            dev_oof = fitted.oof[n_tr:n_tr + n_dv]
+            calib_oof = fitted.oof[n_tr + n_dv:]
             save_oof(out / "oof.npz", pool_cases, fitted.oof)
     else:
         nlp = fit_spacy(tr_cases.texts, Y[:, cols], cats, seed, out, log)
@@ -508,25 +524,31 @@ def train(corpus: str | Path, out_dir: str | Path, backend: str = "sklearn", see
     meta["agree"] = 0.5
     meta["id"] = f"{out.name}-{corpus_fingerprint(items)}-{backend}-s{seed}"
     meta["corpus"] = {"path": str(corpus), "fingerprint": corpus_fingerprint(items), "items": len(items),
-                      "train": len(tr), "dev": len(dv), "fit_splits": ["train", "dev"] if pooled else ["train"]}
+                      "train": len(tr), "dev": len(dv), "calib": len(cb),
+                      "fit_splits": ["train", "dev", "calib"] if pooled else ["train"]}
     meta["created"] = _dt.date.today().isoformat()
     write_json(out / "meta.json", meta)
 
     model = load_model(out)  # evaluate exactly what a scan will load
     metrics: dict[str, Any] = {"model": meta["id"], "backend": backend, "seed": seed, "splits": {}}
-    for split in ("dev", "test", "heldout"):
+    for split in ("dev", "calib", "test", "heldout"):
         sel = select(items, split)
-        if not sel:
+        if not sel or (split == "calib" and calib_oof is None):
             continue
-        cases = dv_cases if split == "dev" else build_cases(sel, rules=True, config=config)
-        oof = split == "dev" and dev_oof is not None
-        probs = dev_oof if oof else model.predict_proba(cases.sent_texts)
+        if split == "calib":
+            assert calib_idx is not None
+            cases = pool_cases.subset(calib_idx)
+        else:
+            cases = dv_cases if split == "dev" else build_cases(sel, rules=True, config=config)
+        given = {"dev": dev_oof, "calib": calib_oof}.get(split)
+        oof = given is not None
+        probs = given if oof else model.predict_proba(cases.sent_texts)
         metrics["splits"][split] = {"split": split, "items": len(sel),
                                     "modes": evaluate_cases(cases, probs, model.meta)}
         if oof:
             metrics["splits"][split]["probabilities"] = "out-of-fold"
         m = metrics["splits"][split]["modes"]
-        if split == "dev" or show_test:  # test/held-out go to metrics.json and the card, not into a tuning loop
+        if split in ("dev", "calib") or show_test:  # test/held-out: metrics.json and the card, not a tuning loop
             log(f"{split + (' (OOF)' if oof else ''):<8} "
                 + "  ".join(f"{k} core {v['core_macro_f1']:.3f} macro {v['macro_f1']:.3f}" for k, v in m.items()))
     write_json(out / "metrics.json", metrics)
