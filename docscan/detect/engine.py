@@ -75,7 +75,6 @@ class Engine:
         self.rules = ruleset.rules
         pm = polarity_markers()
         self.pm = pm
-        self.header_cells = frozenset(str(h) for h in pm.get("table_header_cells", []) or [])
         lex = lexicons()
         terms: dict[str, set[tuple[str, str]]] = {}
 
@@ -275,7 +274,7 @@ class Engine:
             if is_heading:
                 self._update_section(stext, heading_priors)
             if si not in hot or (len(stext) <= 80 and _ATTACHMENT_LINE.match(stext)) or (
-                    len(stext) <= 12 and stext.strip(_TRIM) in self.header_cells):
+                    len(stext) <= 12 and scoretable.header_role(stext.strip(_TRIM))):
                 # an 附件 line names an annex (附件：…名单（样表）); what the annex asks is in the body; a table's
                 # header cell (佐证材料) names a column, its rows say what is asked
                 continue

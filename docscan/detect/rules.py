@@ -51,6 +51,7 @@ ACTOR_LEVELS = ("grassroots", "upper", "other", "unknown", "upper_with_target", 
 POLARITIES = ("demand", "prohibition", "critique", "neutral")
 ACTION_TYPES = ("report", "ledger", "trace", "meeting", "inspection_received", "app_activity", "certificate",
                 "campaign", "staffing", "pressure", "deadline", "duty", "training")
+TRIGGER_KEYS = {"lexicons", "terms", "regex", "cells"}
 CONTEXT_KEYS = {"polarity", "actor", "needs", "scope", "target", "max_deadline_days", "not_target"}
 RULE_KEYS = {"id", "category", "subkind", "confidence", "action_type", "triggers", "context", "exceptions",
              "severity", "message", "suggestion", "provision", "examples", "description", "yield_to"}
@@ -172,8 +173,8 @@ def parse_rule(raw: Any, src: str, provisions: dict[str, Any], order: int) -> Ru
     for name in cells:
         if name not in ROLES:
             raise _err(src, rid, "triggers.cells", f"unknown score-table column {name!r} (have {', '.join(ROLES)})")
-    if set(trig) - {"lexicons", "terms", "regex", "cells"}:
-        raise _err(src, rid, "triggers", f"unknown key(s) {sorted(set(trig) - {'lexicons', 'terms', 'regex', 'cells'})}")
+    if set(trig) - TRIGGER_KEYS:
+        raise _err(src, rid, "triggers", f"unknown key(s) {sorted(set(trig) - TRIGGER_KEYS)}")
     if not (lex or terms or rx or cells):
         raise _err(src, rid, "triggers", "needs at least one of lexicons, terms, regex, cells")
     ctx = raw.get("context") or {}

@@ -18,6 +18,7 @@ numbers reported are the numbers a scan produces.
 from __future__ import annotations
 
 import bisect
+import functools
 from typing import Any
 
 import numpy as np
@@ -102,30 +103,25 @@ def model_allowed(doc: Document, detection: Any) -> np.ndarray:
         b = doc.block_at(s.start)
         ok[i] = not (b is not None and b.kind in NO_MODEL_KINDS) and \
             len(doc.text[s.start : s.end].strip()) >= MIN_MODEL_CHARS
-    # ...and not where the rules read no demand but a prohibition or critique, or demands on businesses, citizens
-    # or upper-level bodies only (real excerpts: 各市（州）于…前报送自查报告, 请你单位…报我部备案 were 5 of 5 false)
     starts = [s.start for s in doc.sentences]
-    if n > PASSAGE_SENTENCES:
-        # an excerpt of a real document: a model-only finding needs a clause the rules read as a demand on a
-        # grassroots unit, or an upper-level check scheduled on the receivers
-        grounded = np.zeros(n, dtype=bool)
-        for c in getattr(detection, "clauses", None) or []:
-            received = "inspection_received" in (c.action_types or []) or (c.actor_level == "upper" and c.frequency)
-            if c.polarity == "demand" and (c.actor_level == "grassroots" or received):
-                i = bisect.bisect_right(starts, c.start) - 1
-                if 0 <= i < n:
-                    grounded[i] = True
-        return ok & grounded
-    seen: dict[int, set[str]] = {}
+    grounded = np.zeros(n, dtype=bool)  # a demand on a grassroots unit, or an upper check scheduled on them
+    kinds: list[set[str]] = [set() for _ in range(n)]
     for c in getattr(detection, "clauses", None) or []:
         i = bisect.bisect_right(starts, c.start) - 1
-        if 0 <= i < n:
-            seen.setdefault(i, set()).add(c.polarity if c.polarity != "demand" else (
-                "demand_other" if c.actor_level in ("other", "upper") else "demand"))
-    for i, kinds in seen.items():
-        if "demand" not in kinds and kinds & {"prohibition", "critique", "demand_other"}:
-            ok[i] = False
-    return ok
+        if not 0 <= i < n:
+            continue
+        if c.polarity != "demand":
+            kinds[i].add(c.polarity)
+            continue
+        received = "inspection_received" in (c.action_types or []) or (c.actor_level == "upper" and c.frequency)
+        grounded[i] |= c.actor_level == "grassroots" or bool(received)
+        kinds[i].add("demand_other" if c.actor_level in ("other", "upper") else "demand")
+    if n > PASSAGE_SENTENCES:
+        return ok & grounded  # an excerpt of a real document: the rules must have read a grassroots demand
+    # a passage: not where the rules read no demand but a prohibition or critique, or demands on businesses,
+    # citizens or upper-level bodies only (real excerpts: 各市（州）于…前报送自查报告, 请你单位…报我部备案 were 5 of 5 false)
+    refuted = [("demand" not in k) and bool(k & {"prohibition", "critique", "demand_other"}) for k in kinds]
+    return ok & ~np.array(refuted, dtype=bool)
 
 
 def sentence_index(doc: Document) -> list[int]:
@@ -221,7 +217,7 @@ def _apply_stacked(doc: Document, detection: Any, probs: np.ndarray, model: Any,
     allowed = model_allowed(doc, detection)
     q = st.proba(probs, conf, anyf, sentence_features(doc, detection))
     report = st.decide(q, anyf, allowed)
-    structural = _structural_rules(config)
+    structural = _structural_rules(tuple(config.rules_files), tuple(config.disable))
     kept: list[Finding] = []
     for f in detection.findings:
         s = sentence_of(starts, doc, f) if f.category in CATS else None
@@ -240,13 +236,13 @@ def _apply_stacked(doc: Document, detection: Any, probs: np.ndarray, model: Any,
     return _add_model_only(doc, detection, kept, cells, [float(q[s, c]) for s, c in cells], model, config)
 
 
-def _structural_rules(config: Config) -> frozenset[str]:
+@functools.cache
+def _structural_rules(rules_files: tuple[str, ...], disable: tuple[str, ...]) -> frozenset[str]:
     """Rules whose evidence is the document's layout, not the sentence (a score table's column: "网格员花名册" is
     paperwork because it sits under 佐证材料). A sentence model cannot see that, so it never vetoes them."""
     from ..detect.rules import load_rules
 
-    rs = load_rules(tuple(config.rules_files), tuple(config.disable))
-    return frozenset(r.id for r in rs.rules if r.cells)
+    return frozenset(r.id for r in load_rules(rules_files, disable).rules if r.cells)
 
 
 def _add_model_only(doc: Document, detection: Any, kept: list[Finding], cells: list[tuple[int, int]],
