@@ -53,8 +53,8 @@ LABELS = {
     "T": "deadline_pressure",
 }
 KINDS = {"D": "demand", "P": "prohibition", "C": "critique", "U": "upper_duty", "N": "neutral"}
-REGISTERS = {"通知", "实施方案", "考核细则", "讲话", "通报", "调研报告", "评论", "新闻"}
-LEVELS = {"county", "city", "province", "township", "central"}
+REGISTERS = {"通知", "实施方案", "考核细则", "讲话", "通报", "调研报告", "评论", "新闻", "会议纪要", "工作要点"}
+LEVELS = {"county", "city", "province", "township", "village", "central"}
 MANUAL = re.compile(r"⟦([LIVMAGT]):([^⟧]+)⟧")
 SEED = 20250601
 

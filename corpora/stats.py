@@ -20,8 +20,8 @@ LABELS = [
 ]
 KINDS = ["demand", "prohibition", "critique", "upper_duty", "neutral"]
 SPLITS = ["train", "dev", "test", "calib"]
-REGISTERS = ["通知", "实施方案", "考核细则", "讲话", "通报", "调研报告", "评论", "新闻"]
-LEVELS = ["central", "province", "city", "county", "township"]
+REGISTERS = ["通知", "实施方案", "考核细则", "讲话", "通报", "调研报告", "评论", "新闻", "会议纪要", "工作要点"]
+LEVELS = ["central", "province", "city", "county", "township", "village"]
 FIELDS = ["id", "text", "labels", "kind", "topic", "register", "level", "script", "noise", "spans",
           "split", "heldout_topic"]
 
