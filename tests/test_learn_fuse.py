@@ -142,14 +142,15 @@ def test_decide_matches_rules():
 
 
 # -- stacked fusion (docscan.learn.stack) ------------------------------------------------------------------
-def _stacked(weights: dict[str, float], bias: float = 0.0, threshold: float = 0.5) -> StubModel:
+def _stacked(weights: dict[str, float], bias: float = 0.0, threshold: float = 0.5, override: float = 1.01) -> StubModel:
     """A stub model whose stacker uses the given feature weights for every category."""
     from docscan.learn.stack import FEATURES, STACK_FORMAT, Stacker
 
     coef = [weights.get(name, 0.0) for name in FEATURES]
     m = StubModel({}, 3)
     m.stacker = Stacker({"format": STACK_FORMAT, "features": list(FEATURES), "coef": {c: coef for c in CATS},
-                         "intercept": {c: bias for c in CATS}, "threshold": {c: threshold for c in CATS}})
+                         "intercept": {c: bias for c in CATS}, "threshold": {c: threshold for c in CATS},
+                         "override": override})
     return m
 
 
@@ -181,6 +182,21 @@ def test_stacker_adds_nothing_alone_in_whole_documents():
     i = next(k for k, s in enumerate(whole.sentences) if "督查" in whole.text[s.start : s.end])
     probs = probs_for(whole, {i: {"repeated_inspection": 0.99}})
     assert apply(whole, _demand_on(whole, i), probs, _stacked({"logit_p": 1.0}), Config()).findings == []
+    # not even a model past the override: that is for a short passage only
+    assert apply(whole, _demand_on(whole, i), probs, _stacked({"logit_p": 1.0}, override=0.9), Config()).findings == []
+
+
+def test_a_very_sure_model_overrides_the_rules_reading_in_a_passage(doc):
+    """In a passage the rules read as a critique the stacker rejects the model; past ``override`` it reports."""
+    model = _stacked({"logit_p": 1.0, "critique": -5.0}, override=0.9)
+    critique = _demand_on(doc, 1)
+    critique.clauses[0].polarity = "critique"
+    sure = probs_for(doc, {1: {"repeated_inspection": 0.95}})
+    out = apply(doc, critique, sure, model, Config()).findings
+    assert [(f.category, f.source, f.confidence) for f in out] == [("repeated_inspection", "model", 0.95)]
+    unsure = probs_for(doc, {1: {"repeated_inspection": 0.85}})
+    assert apply(doc, critique, unsure, model, Config()).findings == []
+    assert apply(doc, critique, sure, _stacked({"logit_p": 1.0, "critique": -5.0}), Config()).findings == []
 
 
 def test_stacker_with_another_feature_list_is_refused():

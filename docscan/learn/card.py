@@ -102,6 +102,9 @@ def _stack_section(meta: dict[str, Any]) -> list[str]:
         "probabilities (5 folds grouped by near-duplicate template fills) on train ∪ dev ∪ calib, thresholds tuned",
         "there. A rule finding below the threshold is vetoed; a model-only finding is added only in a snippet (a",
         "pasted passage), never in a whole document.",
+        *([f"In a passage of at most 3 sentences a model probability ≥ {st['override']} reports the category whatever",
+           "the stacker says (the rules misread some unseen phrasings as prohibitions or critiques)."]
+          if float(st.get("override", 1.01)) <= 1.0 else []),
         "The thresholds table above is the fallback when a model has no stack.",
         "",
         "| category | threshold | strongest weights |",

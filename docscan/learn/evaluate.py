@@ -15,7 +15,7 @@ import numpy as np
 
 from ..config import Config
 from ..report import CATEGORIES, CORE_CATEGORIES
-from .fuse import decide, model_allowed, rule_arrays
+from .fuse import decide, model_gates, rule_arrays
 
 CATS = list(CATEGORIES)
 MODES = ("rules", "model", "fusion")
@@ -33,6 +33,7 @@ class Cases:
     rule_any: np.ndarray | None = None  # (S, C): any rule finding
     y: np.ndarray = field(default_factory=lambda: np.zeros((0, len(CATS)), dtype=bool))
     model_ok: np.ndarray | None = None  # (S,): may the model add a finding the rules did not make
+    model_over: np.ndarray | None = None  # (S,): may a very confident model overrule the stacker (fuse.model_gates)
     sent_feats: np.ndarray | None = None  # (S, F): the rule layer's reading (docscan.learn.stack.sentence_features)
 
     def rule_masks(self, weak_conf: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
@@ -54,7 +55,7 @@ class Cases:
 
         return Cases(items=[self.items[i] for i in idx], texts=[self.texts[i] for i in idx],
                      sent_texts=[self.sent_texts[r] for r in rows], sent_item=new_item[rows], rule_conf=take(self.rule_conf),
-                     rule_any=take(self.rule_any), y=self.y[idx], model_ok=take(self.model_ok),
+                     rule_any=take(self.rule_any), y=self.y[idx], model_ok=take(self.model_ok), model_over=take(self.model_over),
                      sent_feats=take(self.sent_feats))
 
     def item_max(self, sent_values: np.ndarray) -> np.ndarray:
@@ -72,7 +73,7 @@ def build_cases(items: list[dict[str, Any]], *, rules: bool = True, config: Conf
 
     cfg = (config or Config()).with_options(use_model=False, model="none")
     texts, sent_texts, sent_item = [], [], []
-    conf_rows, any_rows, ok_rows, feat_rows = [], [], [], []
+    conf_rows, any_rows, ok_rows, over_rows, feat_rows = [], [], [], [], []
     y = np.zeros((len(items), len(CATS)), dtype=bool)
     for i, it in enumerate(items):
         for lab in it["labels"]:
@@ -91,11 +92,14 @@ def build_cases(items: list[dict[str, Any]], *, rules: bool = True, config: Conf
             continue
         if not sents:
             ok_rows.append(np.ones(0, dtype=bool))
+            over_rows.append(np.ones(0, dtype=bool))
             feat_rows.append(np.zeros((0, len(SENTENCE_FEATURES))))
             conf, anyf = np.zeros((0, len(CATS))), np.zeros((0, len(CATS)), dtype=bool)
         else:
             detection = detect(doc, cfg)
-            ok_rows.append(model_allowed(doc, detection))
+            allowed, overridable = model_gates(doc, detection)
+            ok_rows.append(allowed)
+            over_rows.append(overridable)
             feat_rows.append(sentence_features(doc, detection))
             conf, anyf = rule_arrays(doc, detection)
         conf_rows.append(conf)
@@ -106,6 +110,7 @@ def build_cases(items: list[dict[str, Any]], *, rules: bool = True, config: Conf
         cases.rule_conf = np.concatenate(conf_rows) if conf_rows else np.zeros((0, len(CATS)))
         cases.rule_any = np.concatenate(any_rows) if any_rows else np.zeros((0, len(CATS)), dtype=bool)
         cases.model_ok = np.concatenate(ok_rows) if ok_rows else np.zeros(0, dtype=bool)
+        cases.model_over = np.concatenate(over_rows) if over_rows else np.zeros(0, dtype=bool)
         cases.sent_feats = np.concatenate(feat_rows) if feat_rows else np.zeros((0, len(SENTENCE_FEATURES)))
     return cases
 
@@ -126,7 +131,7 @@ def predictions(cases: Cases, probs: np.ndarray | None, meta: dict[str, Any] | N
         assert cases.rule_conf is not None and cases.rule_any is not None and cases.sent_feats is not None
         st = Stacker(meta["stack"])
         q = st.proba(probs, cases.rule_conf, cases.rule_any, cases.sent_feats)
-        return cases.item_max(st.decide(q, cases.rule_any, cases.model_ok))
+        return cases.item_max(st.decide(q, cases.rule_any, cases.model_ok, probs, cases.model_over))
     high = np.array([th.get(c, {}).get("high", 1.01) for c in CATS])
     low = np.array([th.get(c, {}).get("low", 0.0) for c in CATS])
     wc = float(meta.get("weak_conf", 0.0))

@@ -137,6 +137,9 @@ class Stacker:
         self.coef = np.array([spec["coef"][c] for c in CATS], dtype=float)
         self.intercept = np.array([spec["intercept"][c] for c in CATS], dtype=float)
         self.threshold = np.array([spec["threshold"][c] for c in CATS], dtype=float)
+        # a model probability that reports the category whatever the stacked evidence says, where the sentence is
+        # overridable (fuse.model_gates); absent in older models: never
+        self.override = float(spec.get("override", 1.01))
         if self.coef.shape != (len(CATS), len(FEATURES)):
             raise DocscanError("bad_model", "meta.json stack: weights do not match the feature list")
 
@@ -148,10 +151,15 @@ class Stacker:
             q[:, c] = 1.0 / (1.0 + np.exp(-z))
         return q
 
-    def decide(self, q: np.ndarray, rule_any: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
-        """Boolean (S × C): reported after fusion. A model-only cell needs ``allowed`` (see module doc)."""
+    def decide(self, q: np.ndarray, rule_any: np.ndarray, allowed: np.ndarray | None,
+               probs: np.ndarray | None = None, overridable: np.ndarray | None = None) -> np.ndarray:
+        """Boolean (S × C): reported after fusion. A model-only cell needs ``allowed`` (see module doc); with
+        ``probs`` and ``overridable``, a cell whose model probability reaches ``override`` is reported there."""
         ok = rule_any if allowed is None else (rule_any | allowed.reshape(-1, 1))
-        return (q >= self.threshold) & ok
+        out = (q >= self.threshold) & ok
+        if probs is not None and overridable is not None and self.override <= 1.0:
+            out |= (probs >= self.override) & overridable.reshape(-1, 1) & (self.threshold <= 1.0)
+        return out
 
 
 # The columns that say "a rule fired here": zeroed in the rule-dropout copies (see :func:`fit`).
@@ -160,7 +168,7 @@ RULE_COLUMNS = tuple(FEATURES.index(f) for f in
 
 
 def fit(probs_oof: np.ndarray, rule_conf: np.ndarray, rule_any: np.ndarray, sent_feats: np.ndarray,
-        y_sent: np.ndarray, C: float = 1.0, rule_dropout: float = 0.0) -> dict[str, Any]:
+        y_sent: np.ndarray, C: float = 1.0, rule_dropout: float = 0.0, override: float = 1.01) -> dict[str, Any]:
     """Fit the per-category logistic regressions (lbfgs, L2; deterministic) on train sentences.
 
     The model's probabilities are out-of-fold, but the rules were written from these very sentences: on them a
@@ -187,7 +195,7 @@ def fit(probs_oof: np.ndarray, rule_conf: np.ndarray, rule_any: np.ndarray, sent
         coef[cat] = [round(float(v), 6) for v in lr.coef_[0]]
         intercept[cat] = round(float(lr.intercept_[0]), 6)
     return {"format": STACK_FORMAT, "features": list(FEATURES), "C": C, "rule_dropout": rule_dropout,
-            "coef": coef, "intercept": intercept,
+            "override": override, "coef": coef, "intercept": intercept,
             "threshold": {c: 0.5 for c in CATS}}
 
 

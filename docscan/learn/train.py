@@ -229,7 +229,7 @@ def out_of_fold(cases: Cases, Y: np.ndarray, cols: list[int], C: float, seed: in
 
 
 def fit_stack(tr: Cases, oof: np.ndarray, dv: Cases, dev_probs: np.ndarray, cats: list[str],
-              C: float = 1.0, rule_dropout: float = 0.0) -> dict[str, Any]:
+              C: float = 1.0, rule_dropout: float = 0.0, override: float = 1.01) -> dict[str, Any]:
     """Fit the stacker on ``tr`` (out-of-fold probabilities) and tune each category's threshold on ``dv`` (which
     may be ``tr`` itself with the same out-of-fold probabilities: the ``train+dev`` recipe)."""
     from .stack import Stacker, fit
@@ -237,7 +237,8 @@ def fit_stack(tr: Cases, oof: np.ndarray, dv: Cases, dev_probs: np.ndarray, cats
     assert tr.rule_conf is not None and tr.rule_any is not None and tr.sent_feats is not None
     assert dv.rule_conf is not None and dv.rule_any is not None and dv.sent_feats is not None
     y_sent = tr.y[tr.sent_item] if len(tr.sent_item) else np.zeros((0, len(CATS)), dtype=bool)
-    spec = fit(oof, tr.rule_conf, tr.rule_any, tr.sent_feats, y_sent, C=C, rule_dropout=rule_dropout)
+    spec = fit(oof, tr.rule_conf, tr.rule_any, tr.sent_feats, y_sent, C=C, rule_dropout=rule_dropout,
+               override=override)
     st = Stacker(spec)
     q = st.proba(dev_probs, dv.rule_conf, dv.rule_any, dv.sent_feats)
     for j, c in enumerate(CATS):
@@ -248,7 +249,7 @@ def fit_stack(tr: Cases, oof: np.ndarray, dv: Cases, dev_probs: np.ndarray, cats
         cand = []
         for t in np.round(np.arange(0.05, 0.96, 0.01), 2):
             st.threshold[j] = t
-            d = dv.item_max(st.decide(q, dv.rule_any, dv.model_ok))[:, j]
+            d = dv.item_max(st.decide(q, dv.rule_any, dv.model_ok, dev_probs, dv.model_over))[:, j]
             cand.append((round(_f1(d, dv.y[:, j]), 6), -abs(t - 0.5), float(t)))
         spec["threshold"][c] = max(cand)[2]
     return spec
@@ -354,7 +355,9 @@ class Recipe:
     """How a model is fitted (the sklearn backend). ``fit_on``: ``"train"`` = fit on train, pick C and tune
     thresholds on dev, stacker on out-of-fold train; ``"train+dev"`` = fit on both (:func:`fit_pool`), C,
     thresholds and stacker from grouped out-of-fold predictions. ``stack_C``: the stacker's regularisation;
-    ``rule_dropout``: weight of the stacker's rules-silent copies (:func:`docscan.learn.stack.fit`).
+    ``rule_dropout``: weight of the stacker's rules-silent copies (:func:`docscan.learn.stack.fit`);
+    ``override``: the model probability that reports a category in a short passage whatever the stacker says
+    (:func:`docscan.learn.fuse.model_gates`; > 1 turns it off).
     ``learner``: ``"svm"`` (LinearSVC) or ``"lr"`` (LogisticRegression); ``ngram_max``: char n-grams 1..n
     (n ≤ 3: the numpy scorer packs an n-gram into 64 bits); ``C_grid``: C candidates (empty: the learner's
     :data:`C_GRIDS`). Wave-5 models were ``learner="lr", ngram_max=3``."""
@@ -363,6 +366,7 @@ class Recipe:
     features: str = "char"
     stack_C: float = 1.0
     rule_dropout: float = 0.0
+    override: float = 0.9
     folds: int = 5
     learner: str = "svm"
     ngram_max: int = 2
@@ -412,7 +416,7 @@ def fit_recipe(tr: Cases, dv: Cases | None, cats: list[str], recipe: Recipe, see
             oof[:, cols] = oof_c
             compact = CompactModel.from_pipeline(pipe, cats, recipe.features)
             meta.update(tune_thresholds(tr, oof, cats))
-            meta["stack"] = fit_stack(tr, oof, tr, oof, cats, recipe.stack_C, recipe.rule_dropout)
+            meta["stack"] = fit_stack(tr, oof, tr, oof, cats, recipe.stack_C, recipe.rule_dropout, recipe.override)
             return Fitted(pipe, compact, C, meta, oof)
         if recipe.fit_on != "train" or dv is None:
             raise DocscanError("bad_model", f"recipe fit_on={recipe.fit_on!r} (with dev: {dv is not None})")
@@ -423,7 +427,7 @@ def fit_recipe(tr: Cases, dv: Cases | None, cats: list[str], recipe: Recipe, see
         meta.update(tune_thresholds(dv, dev_probs, cats))
         log(f"stacked fusion: out-of-fold model probabilities on train ({recipe.folds} folds, grouped)")
         oof = out_of_fold(tr, Y, cols, C, seed, recipe.folds, recipe)
-        meta["stack"] = fit_stack(tr, oof, dv, dev_probs, cats, recipe.stack_C, recipe.rule_dropout)
+        meta["stack"] = fit_stack(tr, oof, dv, dev_probs, cats, recipe.stack_C, recipe.rule_dropout, recipe.override)
         return Fitted(pipe, compact, C, meta)
 
 
