@@ -28,6 +28,7 @@ import functools
 import re
 from typing import Any
 
+from . import facts as facts_mod
 from .facts import Clause, Facts
 
 _NUMBER = re.compile(r"[0-9零一二两三四五六七八九十百千万]+(?:\.[0-9]+)?(?:万元|亿元|元|名|人|个|次|期|台|套|辆|项|所|处|平方米|公里|%|％)")
@@ -49,7 +50,30 @@ def matrix(f: Facts) -> dict[str, Any]:
 
 def _matrix(f: Facts) -> dict[str, Any]:
     lex = _TermIndex.of(tuple(tuple(str(t) for t in _lex(n)) for n in ("vague_verbs", "concrete_verbs", "pushdown")))
-    rows = [r for r in (_row(f, c, lex) for c in f.clauses) if r is not None]
+    rows: list[dict[str, Any]] = []
+    # a row depends on the clause's text, actor, level, target, polarity, whether it has a frequency, a dated
+    # deadline, a submission verb, and the detection's verb/object: one row per distinct clause, copied per
+    # occurrence (repeated clauses: table rows, dense text)
+    memo: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
+    for c in f.clauses:
+        if c.actor_level not in ("upper", "grassroots", "other") or c.polarity not in ("demand", "neutral"):
+            continue
+        info = c.info
+        key = (c.text, c.actor, c.actor_level, c.target, c.polarity, bool(c.freqs),
+               any(d.get("kind") != "vague" for d in c.deadlines), c.has("report_verbs"),
+               None if info is None else (info.verb, info.obj))
+        if key in memo and facts_mod.REUSE_REPEATS:
+            rest = memo[key]
+            if rest is not None:
+                row = {"start": c.start, "end": c.end}
+                row.update(rest)
+                row["markers"] = list(row["markers"])
+                rows.append(row)
+            continue
+        r = _row(f, c, lex)
+        memo[key] = None if r is None else tuple((k, v) for k, v in r.items() if k not in ("start", "end"))
+        if r is not None:
+            rows.append(r)
     _compensate(f, rows)
     return {"rows": rows, "index": _index(rows)}
 

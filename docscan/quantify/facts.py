@@ -265,6 +265,9 @@ def target_of(actor: str | None) -> str | None:
 
 
 _last = threading.local()
+# repeated sentences/clauses analysed once and replayed (facts' clause analysis, duty rows); tests switch it off to
+# check the replay gives the same report
+REUSE_REPEATS = True
 
 
 def build_cached(doc: Document, detection: Any) -> Facts:
@@ -386,7 +389,53 @@ def build(doc: Document, detection: Any) -> Facts:
     # window with the same actor hits (its automaton and ours share the actor terms; a window where its name
     # patterns found more is not handed over), else found here
     pre_mentions = getattr(detection, "mentions", None) or {}
+    # one analysis per distinct sentence: what the loop below gives a sentence's clauses depends only on the
+    # sentence's text, its clauses' hits, whether they have a frequency/deadline, the detection info each takes
+    # and the engine's mentions handed over (all relative to the sentence start) and the document's addressee; a
+    # repeated sentence (table rows, dense text) replays the first one's result at its own offsets
+    # (keys are built only for a sentence text seen before: a text without repeats pays one dict look-up each)
+    memo: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    first: dict[str, Sent | None] = {}  # sentence text -> its first occurrence, until that one is keyed
+
+    def sent_key(st: Sent) -> tuple[Any, ...]:
+        base = st.start
+        parts: list[Any] = [text[base:st.end]]
+        for ci in st.clauses:
+            c = clauses[ci]
+            known = pre_mentions.get(c.start)
+            info = c.info
+            parts.append((
+                c.start - base, c.end - base,
+                tuple((k, tuple((s - base, e - base, t) for s, e, t in hs)) for k, hs in c.hits.items()),
+                bool(c.freqs), bool(c.deadlines),
+                None if info is None else (info.start - base, info.end - base, info.polarity, info.actor,
+                                           info.actor_level),
+                None if known is None or known[0] != c.text else tuple(_rel_mention(m, base) for m in known[1])))
+        return tuple(parts)
+
+    def sent_result(st: Sent) -> list[tuple[Any, ...]]:
+        return [(clauses[ci].polarity, clauses[ci].actor, clauses[ci].actor_level, clauses[ci].target,
+                 [_rel_mention(m, st.start) for m in clauses[ci].mentions]) for ci in st.clauses]
+
     for st in sents:
+        stext = text[st.start:st.end]
+        if stext in first and REUSE_REPEATS:
+            earlier = first[stext]
+            if earlier is not None:
+                memo.setdefault(sent_key(earlier), sent_result(earlier))
+                first[stext] = None
+            key: tuple[Any, ...] | None = sent_key(st)
+            done = memo.get(key)
+            if done is not None:
+                base = st.start
+                for ci, (pol, actor, level, target, ms) in zip(st.clauses, done, strict=True):
+                    c = clauses[ci]
+                    c.polarity, c.actor, c.actor_level, c.target = pol, actor, level, target
+                    c.mentions = [Mention(base + m_s, base + m_e, *rest) for m_s, m_e, *rest in ms]
+                continue
+        else:
+            first[stext] = st
+            key = None
         prev_pol: str | None = None
         prev_actor: tuple[str | None, str | None] = (None, None)
         sflags: list[bool] = []  # (modal, critique) of the sentence: only clauses detection skipped need them
@@ -428,12 +477,19 @@ def build(doc: Document, detection: Any) -> Facts:
             if c.actor_level == "grassroots":
                 c.target = target_of(c.actor) or addr_target or "township"
             prev_pol = c.polarity
+        if key is not None:
+            memo[key] = sent_result(st)
     ranges = _date_ranges(text, year)
     sstarts = [s.start for s in sents]
     for r in ranges:
         r["sent"] = max(0, bisect.bisect_right(sstarts, r["start"]) - 1)
     named.sort()
     return Facts(doc, text, clauses, sents, issued, year, addr_level, addr_target, ranges, named)
+
+
+def _rel_mention(m: Any, base: int) -> tuple[Any, ...]:
+    return (m.start - base, m.end - base, m.text, m.level, m.is_object, m.is_agent, m.collective, m.addressed,
+            m.pivot)
 
 
 def _spans_match(text: str, items: list[dict[str, Any]]) -> bool:
