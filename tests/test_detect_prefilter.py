@@ -76,3 +76,28 @@ def test_searcher_equals_search_on_sentences():
         for s in sentences[:400]:
             a, b = rx.search(s), search(s)
             assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (rx.pattern, s)
+
+
+@pytest.mark.parametrize(("pattern", "chars"), [
+    (r"[^，。]{1,8}(?:多|滥)、[^，。]{1,8}多", {"、", "多"}),
+    (r"存在[^，。]{0,9}(?:问题|现象)", {"存", "在"}),
+    (r"问题|现象", set()),  # nothing one alternative needs the other does too
+    (r"(?<!不)要求?", {"要"}),
+])
+def test_required_chars(pattern, chars):
+    from docscan.detect.prefilter import required_chars
+
+    assert required_chars(pattern) == chars
+
+
+def test_compile_any_equals_alternation_search():
+    from docscan.detect.lexicon import polarity_markers
+    from docscan.detect.prefilter import compile_any
+
+    sentences = [*re.split(r"(?<=[。；\n])", _text()), "有的村多、有的村滥", "村里多、滥填表", "存在问题", "反映", "、"]
+    for key in ("critique_regex", "demand_regex"):
+        pats = [p.lstrip("^") for p in polarity_markers().get(key) or []]
+        alternation = re.compile("|".join(f"(?:{p})" for p in pats))
+        has = compile_any(pats)
+        assert [has(s) for s in sentences] == [bool(alternation.search(s)) for s in sentences], key
+    assert compile_any([r"[^，]{1,3}多、"])("事多、") and not compile_any([r"[^，]{1,3}多、"])("事多")

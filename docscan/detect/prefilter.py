@@ -192,6 +192,33 @@ def compile_searcher(rx: re.Pattern[str]) -> Callable[[str], re.Match[str] | Non
     return search
 
 
+def required_chars(pattern: str, flags: int = 0) -> frozenset[str]:
+    """Characters every match of ``pattern`` contains: its top-level literals (empty when unknown)."""
+    try:
+        tree = _p.parse(pattern, flags)
+    except re.error:
+        return frozenset()
+    if (tree.state.flags | flags) & (re.IGNORECASE | re.VERBOSE):
+        return frozenset()
+    return frozenset(chr(av) for op, av in tree if op is _c.LITERAL)
+
+
+def compile_any(patterns: list[str]) -> Callable[[str], bool]:
+    """``has(s)`` = ``bool(re.search("|".join(f"(?:{p})" for p in patterns), s))``: an alternation matches somewhere
+    exactly when one of its alternatives does. The alternatives whose first characters are known are searched as
+    one alternation where a match can start (:func:`compile_searcher`); each other one only when ``s`` holds every
+    character it needs (:func:`required_chars`)."""
+    known = [p for p in patterns if first_chars(p) is not None]
+    rest = [(re.compile(p).search, tuple(required_chars(p))) for p in patterns if first_chars(p) is None]
+    head = compile_searcher(re.compile("|".join(f"(?:{p})" for p in known))) if known else None
+
+    def has(s: str) -> bool:
+        if head is not None and head(s) is not None:
+            return True
+        return any(all(ch in s for ch in need) and search(s) is not None for search, need in rest)
+    return has
+
+
 # ---- one pass per distinct line ---------------------------------------------------------------------------------
 _SAFE_AT = {_c.AT_BOUNDARY, _c.AT_NON_BOUNDARY, _c.AT_BEGINNING, _c.AT_BEGINNING_STRING}
 _NO_NL_CATEGORIES = {_c.CATEGORY_DIGIT, _c.CATEGORY_WORD, _c.CATEGORY_NOT_SPACE, _c.CATEGORY_NOT_LINEBREAK}

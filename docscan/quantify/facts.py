@@ -189,7 +189,7 @@ def _automaton() -> Any:
 @functools.cache
 def _regexes() -> dict[str, Any]:
     from ..detect.lexicon import polarity_markers
-    from ..detect.prefilter import Finder, compile_searcher
+    from ..detect.prefilter import Finder, compile_any, compile_searcher
 
     v = vocab()
     pm = polarity_markers()
@@ -205,6 +205,8 @@ def _regexes() -> dict[str, Any]:
         out["find:" + key] = Finder(out[key])
     for key in ("modal", "critique"):  # per-sentence searches of long alternations: the same answer, faster
         out["search:" + key] = compile_searcher(out[key])
+    # whether the critique alternation matches at all: any of its alternatives does (prefilter.compile_any)
+    out["has:critique"] = compile_any([r.lstrip("^") for r in pm.get("critique_regex", []) or ["存在问题"]])
     return out
 
 
@@ -438,13 +440,14 @@ def build(doc: Document, detection: Any) -> Facts:
             key = None
         prev_pol: str | None = None
         prev_actor: tuple[str | None, str | None] = (None, None)
-        sflags: list[bool] = []  # (modal, critique) of the sentence: only clauses detection skipped need them
+        sflags: dict[int, bool] = {}  # 0: has a modal, 1: has a critique marker; only skipped clauses need them
 
-        def sent_flags(st: Sent = st, sflags: list[bool] = sflags) -> list[bool]:
-            if not sflags:
+        def sent_flag(i: int, st: Sent = st, sflags: dict[int, bool] = sflags) -> bool:
+            v = sflags.get(i)
+            if v is None:
                 stext = text[st.start:st.end]
-                sflags += [bool(rx["search:modal"](stext)), bool(rx["search:critique"](stext))]
-            return sflags
+                v = sflags[i] = bool(rx["search:modal"](stext)) if i == 0 else rx["has:critique"](stext)
+            return v
         for ci in st.clauses:
             c = clauses[ci]
             known = pre_mentions.get(c.start)
@@ -463,7 +466,7 @@ def build(doc: Document, detection: Any) -> Facts:
                 if c.polarity == "neutral" and _scheduled_upper(c, subj):
                     c.polarity = "demand"  # domain A.0.1 4c: 县专项办每月暗访一次 is a demand on the receiver
             else:
-                c.polarity = _fallback_polarity(c, prev_pol, sent_flags)
+                c.polarity = _fallback_polarity(c, prev_pol, sent_flag)
             if subj is not None:
                 c.actor, c.actor_level = subj.text, subj.level
                 prev_actor = (subj.text, subj.level)
@@ -537,9 +540,9 @@ def _scheduled_upper(c: Clause, subj: Any) -> bool:
     return bool(c.freqs) or "一次" in c.text or c.has("inspection_event_verbs")
 
 
-def _fallback_polarity(c: Clause, prev: str | None, sent_flags: Any) -> str:
-    """Conservative polarity for a clause the detection engine did not evaluate (``sent_flags()`` gives the
-    sentence's [has a modal, has a critique marker])."""
+def _fallback_polarity(c: Clause, prev: str | None, sent_flag: Any) -> str:
+    """Conservative polarity for a clause the detection engine did not evaluate (``sent_flag(0)``: the sentence
+    has a modal, ``sent_flag(1)``: a critique marker; each searched only when the cheaper tests leave it open)."""
     pivots = c.terms("pol:pivots")
     fresh = any(c.text.lstrip("，,").startswith(p) for p in pivots)
     prohib = [(s, t) for s, _, t in c.hits.get("pol:prohibition", [])]
@@ -548,9 +551,9 @@ def _fallback_polarity(c: Clause, prev: str | None, sent_flags: Any) -> str:
         return "prohibition"
     if prev in ("prohibition", "critique") and not fresh:
         return prev
-    if c.has("pol:critique") or sent_flags()[1]:
+    if c.has("pol:critique") or sent_flag(1):
         return "critique"
-    if sent_flags()[0] or c.has("pol:demand_strong") or c.has("pol:quota") or c.freqs or c.deadlines:
+    if c.has("pol:demand_strong") or c.has("pol:quota") or c.freqs or c.deadlines or sent_flag(0):
         return "demand"
     if "|" in c.text and re.search(r"扣[0-9一二三四五六七八九十半.]{1,4}分|不得分", c.text):
         return "demand"
