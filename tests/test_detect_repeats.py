@@ -86,3 +86,20 @@ def test_line_batch_spans_equal_finditer(pattern: str) -> None:
     assert batch is not None
     assert batch.spans(rx.finditer) == [(m.start(), m.end()) for m in rx.finditer(text)]
     assert prefilter.LineBatch.of("\n".join(f"第{i}行" for i in range(300))) is None  # nothing repeats
+
+
+def test_same_sentence_under_different_sections_same_report_as_without_memo(monkeypatch: pytest.MonkeyPatch) -> None:
+    # one sentence text evaluated under a critique heading and a demand heading in turn: the memo keys it by its
+    # section prior too, so each section reads it its own way, with or without the memo
+    said = "各村每周报送台账，在工作群里打卡签到。"
+    parts = ["关于做好村级台账工作的通知"]
+    for i in range(1, 9):
+        head = "典型案例" if i % 2 else "工作要求"
+        parts += [f"{'一二三四五六七八'[i - 1]}、{head}", said, LINES[i % len(LINES)], said]
+    text = "\n".join(parts)
+    fast = _report(text)
+    monkeypatch.setattr(engine_mod.Engine, "_memo_key", lambda self, *a: None)
+    slow = _report(text)
+    on_said = [f for f in json.loads(fast)["findings"] if f["sentence"] == said]
+    assert 0 < len(on_said) < 32, "the sections must read the sentence differently"
+    assert fast == slow

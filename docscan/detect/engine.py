@@ -49,6 +49,8 @@ _SEMI = re.compile(r"[；;\n]")
 _CLAUSE_END = re.compile(r"[，,；;。]")
 _COLLECTIVE_HINT = ("各", "全体", "所有", "每个", "每名", "每位")
 
+_NEW = object()  # a sentence text not evaluated before (Engine.run)
+
 # Lexicons that are never rule triggers by themselves but make a clause worth evaluating (duty matrix).
 AUX_LEXICONS = ("vague_verbs", "concrete_verbs")
 
@@ -265,6 +267,10 @@ class Engine:
         # the parsed frequency/deadline values), its section prior and heading look, and the run's document-level
         # context; a repeated sentence (table rows, dense text) replays the first one's result at its own offsets
         memo: dict[tuple[Any, ...], _SentResult] = {}
+        # keys are built only for a sentence text seen before: a sentence evaluated for the first time leaves what
+        # its key and result need (``pending``), taken up when the same text comes again; a text without repeats
+        # pays one dict look-up per sentence
+        pending: dict[str, tuple[Any, ...] | None] = {}
         first_clause = 0
         for si, (s_start, s_end, clauses) in enumerate(sentences):
             ci0 = first_clause
@@ -284,13 +290,25 @@ class Engine:
             # a clause-bearing sentence (1.建立入河排污口台帐，得1分。) is an item: score tables number every duty
             heading_like = ((is_heading and len(stext) <= 30) or (
                 block is not None and block.kind in ("heading", "title"))) and not _is_item(stext)
-            key = self._memo_key(text, s_start, s_end, clauses, ci0, buckets, freq_at, dl_at, rx_actor_starts,
-                                 heading_like, section_prior)
-            if key is not None:
-                done = memo.get(key)
-                if done is not None:
-                    done.replay(si, s_start, s_end, infos, cands, window_mentions, vague_uppers_doc)
-                    continue
+            key: tuple[Any, ...] | None = None
+            earlier = pending.get(stext, _NEW)
+            if earlier is not _NEW:
+                if earlier is not None:  # the first evaluated occurrence: keyed now
+                    (e_start, e_end, e_clauses, e_ci0, e_heading, e_prior, i0, i1, c0, c1, e_windows, v0, v1) = earlier
+                    e_key = self._memo_key(text, e_start, e_end, e_clauses, e_ci0, buckets, freq_at, dl_at,
+                                           rx_actor_starts, e_heading, e_prior)
+                    if e_key is not None:
+                        memo.setdefault(e_key, _SentResult(e_start, infos[i0:i1], i0, cands[c0:c1],
+                                                           [(c, window_mentions[c]) for c in e_windows],
+                                                           vague_uppers_doc[v0:v1]))
+                    pending[stext] = None
+                key = self._memo_key(text, s_start, s_end, clauses, ci0, buckets, freq_at, dl_at, rx_actor_starts,
+                                     heading_like, section_prior)
+                if key is not None:
+                    done = memo.get(key)
+                    if done is not None:
+                        done.replay(si, s_start, s_end, infos, cands, window_mentions, vague_uppers_doc)
+                        continue
             n_infos, n_cands, n_vague = len(infos), len(cands), len(vague_uppers_doc)
             sent_windows: list[int] = []
             views: list[ClauseView] = []
@@ -396,7 +414,10 @@ class Engine:
                     continue
                 self._apply_rules(doc, cv, pol, info, per_clause_mentions[k], mentions_all, (s_start, s_end),
                                   stext, views, issuer, sent_vague_uppers, cands, sent_idx[k])
-            if key is not None:
+            if earlier is _NEW:
+                pending[stext] = (s_start, s_end, clauses, ci0, heading_like, section_prior, n_infos, len(infos),
+                                  n_cands, len(cands), sent_windows, n_vague, len(vague_uppers_doc))
+            elif key is not None:
                 memo[key] = _SentResult(s_start, infos[n_infos:], n_infos, cands[n_cands:],
                                         [(c, window_mentions[c]) for c in sent_windows], vague_uppers_doc[n_vague:])
         scope = self._scope(doc, legislation, addr_level, title)
@@ -683,6 +704,7 @@ class Engine:
         rank = {"low": 0, "medium": 1, "high": 2}
         out: list[Finding] = []
         doc_vague = "、".join(dict.fromkeys(vague_uppers_doc[:3]))
+        worded: dict[tuple[int, int], tuple[Any, ...]] = {}
         for cat, cs in by_cat.items():
             cs.sort(key=lambda c: (c.start, c.end))
             groups: list[list[_Cand]] = []
@@ -709,20 +731,26 @@ class Engine:
                     for f in flags:
                         if f not in info.flags:
                             info.flags.append(f)
-                ctx = dict(best.ctx)
-                if cat == "vague_duty" and not ctx.get("upper_vague") and doc_vague:
-                    ctx["upper_vague"] = doc_vague
+                # the message depends on the rule and its context only: replayed candidates share one context
+                # object, so each (rule, context) is worded once per run
+                words = worded.get((id(best.rule), id(best.ctx)))
+                if words is None:
+                    ctx = dict(best.ctx)
+                    if cat == "vague_duty" and not ctx.get("upper_vague") and doc_vague:
+                        ctx["upper_vague"] = doc_vague
+                    words = worded[(id(best.rule), id(best.ctx))] = (
+                        _fmt(best.rule.message[lang], ctx, lang), _fmt(best.rule.suggestion[lang], ctx, lang),
+                        self._reference(best.rule, lang), ctx.get("actor"), ctx.get("requester"))
                 s0, s1 = best.sentence
                 out.append(Finding(
                     category=cat, severity=severity, confidence=max(c.confidence for c in g),
                     start=start, end=end, text=doc.text[start:end], sentence=doc.text[s0:s1].strip(),
                     rule=best.rule.id, rules=list(dict.fromkeys(c.rule.id for c in sorted(
                         g, key=lambda c: (-rank[c.severity], -c.confidence, c.rule.order)))),
-                    source="rule", message=_fmt(best.rule.message[lang], ctx, lang),
-                    suggestion=_fmt(best.rule.suggestion[lang], ctx, lang),
-                    reference=self._reference(best.rule, lang), page=_page_at(doc, self._block_starts, start),
+                    source="rule", message=words[0], suggestion=words[1], reference=words[2],
+                    page=_page_at(doc, self._block_starts, start),
                     sentence_start=s0, sentence_end=s1, subkind=best.rule.subkind,
-                    actor=ctx.get("actor"), requester=ctx.get("requester"),
+                    actor=words[3], requester=words[4],
                     frequency=info.frequency if info else None, deadline=info.deadline if info else None,
                     polarity=info.polarity if info else DEMAND, flags=flags,
                     provision=self._provision(best.rule),
