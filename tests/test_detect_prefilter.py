@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from docscan.detect.prefilter import Finder, compile_scanner, first_chars
+from docscan.detect.prefilter import Finder, compile_gated, compile_scanner, first_chars
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,6 +43,9 @@ def test_every_shipped_pattern_matches_the_same():
         want = [(m.start(), m.end(), m.groups()) for m in rx.finditer(text)]
         assert [(m.start(), m.end(), m.groups()) for m in scan(text)] == want, rx.pattern
         assert [(m.start(), m.end()) for m in Finder(rx)(text)] == [(s, e) for s, e, _ in want], rx.pattern
+        gated = compile_gated(rx)
+        if gated is not None:
+            assert [(m.start(), m.end(), m.groups()) for m in gated(text)] == want, rx.pattern
     assert prefiltered > len(pats) // 2  # most patterns do get a prefilter
 
 
@@ -58,6 +61,14 @@ def test_scanner_equals_finditer(pattern, text):
     scan = compile_scanner(rx)
     assert scan != rx.finditer
     assert [m.span() for m in scan(text * 3)] == [m.span() for m in rx.finditer(text * 3)]
+    gated = compile_gated(rx)
+    assert gated is not None
+    assert [m.span() for m in gated(text * 3)] == [m.span() for m in rx.finditer(text * 3)]
+
+
+def test_gate_needs_known_first_characters_and_an_embeddable_pattern():
+    assert compile_gated(re.compile(r"[^a]b")) is None
+    assert compile_gated(re.compile(r"(?s)ab.")) is None  # a global flag cannot go inside the gate
 
 
 @pytest.mark.parametrize("pattern", [r"a*", r"(?i)ab", r".b", r"[^a]b", r"\wb", r"(?:x|)"])

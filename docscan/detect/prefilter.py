@@ -119,6 +119,37 @@ def compile_scanner(rx: re.Pattern[str]) -> Callable[[str], Iterator[re.Match[st
     return scan
 
 
+def compile_gated(rx: re.Pattern[str]) -> Callable[[str], Iterator[re.Match[str]]] | None:
+    """Like :func:`compile_scanner`, with the search for the next match left to ``re`` itself: the gate
+    ``[C](?<=(?=P)[C])`` (``C`` the characters ``P``'s matches start with) matches one character exactly where
+    ``P`` matches, and a gate that opens with a character class is searched by ``re``'s fast first-character
+    scan, so no Python runs between matches; ``P.match`` there gives the match itself. None when the first
+    characters are unknown or ``P`` cannot be embedded (global inline flags)."""
+    starts = _start_class(rx)
+    if starts is None:
+        return None
+    cls = starts.pattern
+    try:
+        gate = re.compile(f"{cls}(?<=(?={rx.pattern}){cls})", rx.flags)
+    except (re.error, OverflowError, RecursionError):
+        return None
+    search, match = gate.search, rx.match
+
+    def scan(text: str) -> Iterator[re.Match[str]]:
+        pos = 0
+        while True:
+            g = search(text, pos)
+            if g is None:
+                return
+            m = match(text, g.start())
+            if m is None:  # never: the gate's lookahead is this very match
+                pos = g.start() + 1
+                continue
+            yield m
+            pos = m.end()  # never empty: the pattern cannot match the empty string
+    return scan
+
+
 def _start_class(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     """A character class of the characters ``rx``'s matches start with (None: unknown, see :func:`first_chars`)."""
     first = first_chars(rx.pattern, rx.flags)
@@ -131,23 +162,25 @@ CALIBRATE_CHARS = 30_000
 
 
 class Finder:
-    """``finder(text)`` = ``rx.finditer(text)``, by whichever of plain finditer and :func:`compile_scanner` is
-    faster for this pattern. Which one is measured once, on the first ``CALIBRATE_CHARS`` characters of text it
-    is given (one long text's head, or short texts together): how often a pattern's first characters occur in
-    real text decides it. Until then, plain finditer. The matches are the same either way."""
+    """``finder(text)`` = ``rx.finditer(text)``, by whichever of plain finditer, :func:`compile_gated` and
+    :func:`compile_scanner` is fastest for this pattern. Which one is measured once, on the first
+    ``CALIBRATE_CHARS`` characters of text it is given (one long text's head, or short texts together): how often a
+    pattern's first characters occur in real text decides it. Until then, plain finditer. The matches are the
+    same either way."""
 
-    __slots__ = ("_scan", "_seen", "_seen_chars", "_use", "rx")
+    __slots__ = ("_alts", "_seen", "_seen_chars", "_use", "rx")
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
         scan = compile_scanner(rx)
-        self._scan: Callable[[str], Iterator[re.Match[str]]] | None = None if scan == rx.finditer else scan
+        alts = [] if scan == rx.finditer else [compile_gated(rx), scan]
+        self._alts: list[Callable[[str], Iterator[re.Match[str]]]] | None = [a for a in alts if a is not None] or None
         self._use: Callable[[str], Iterator[re.Match[str]]] = rx.finditer
         self._seen: list[str] = []  # short texts so far (references), until they add up to a sample
         self._seen_chars = 0
 
     def __call__(self, text: str) -> Iterator[re.Match[str]]:
-        if self._scan is not None:
+        if self._alts is not None:
             if len(text) >= CALIBRATE_CHARS:
                 self._decide(text[:CALIBRATE_CHARS])
             else:
@@ -160,18 +193,19 @@ class Finder:
     def _decide(self, sample: str) -> None:
         import time
 
-        scan, self._scan = self._scan, None
+        alts, self._alts = self._alts, None
         self._seen, self._seen_chars = [], 0
-        if scan is None:  # another thread decided meanwhile
+        if alts is None:  # another thread decided meanwhile
             return
-        t0 = time.perf_counter()
-        for _ in self.rx.finditer(sample):
-            pass
-        t1 = time.perf_counter()
-        for _ in scan(sample):
-            pass
-        if time.perf_counter() - t1 < t1 - t0:
-            self._use = scan
+        best, best_t = self.rx.finditer, float("inf")
+        for fn in [self.rx.finditer, *alts]:
+            t0 = time.perf_counter()
+            for _ in fn(sample):
+                pass
+            t = time.perf_counter() - t0
+            if t < best_t:
+                best, best_t = fn, t
+        self._use = best
 
 
 def compile_searcher(rx: re.Pattern[str]) -> Callable[[str], re.Match[str] | None]:

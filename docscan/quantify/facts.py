@@ -189,7 +189,7 @@ def _automaton() -> Any:
 @functools.cache
 def _regexes() -> dict[str, Any]:
     from ..detect.lexicon import polarity_markers
-    from ..detect.prefilter import Finder, compile_any, compile_searcher
+    from ..detect.prefilter import Finder, compile_any, compile_searcher, required_chars
 
     v = vocab()
     pm = polarity_markers()
@@ -201,6 +201,8 @@ def _regexes() -> dict[str, Any]:
         "extra_upper": [re.compile(p) for p in v.get("extra_upper_patterns") or []],  # type: ignore[dict-item]
         "critique": re.compile("|".join(f"(?:{r.lstrip('^')})" for r in pm.get("critique_regex", []) or ["存在问题"])),
     }
+    out["extra_upper_need"] = [(x, tuple(required_chars(x.pattern, x.flags)))  # type: ignore[misc]
+                               for x in out["extra_upper"]]  # type: ignore[attr-defined]
     for key in ("report_regex", "report_regime"):  # whole-text scans: prefiltered where faster (same matches)
         out["find:" + key] = Finder(out[key])
     for key in ("modal", "critique"):  # per-sentence searches of long alternations: the same answer, faster
@@ -519,7 +521,9 @@ def _extra_upper(c: Clause, lead: int, Mention: Any) -> None:  # Mention: the cl
     body = c.text[lead:]
     off = lead
     added = False
-    for rx in _regexes()["extra_upper"]:
+    for rx, need in _regexes()["extra_upper_need"]:
+        if need and not all(ch in body for ch in need):
+            continue  # a character every match holds is missing: no match (prefilter.required_chars)
         for m in rx.finditer(body):
             s, e = c.start + off + m.start(), c.start + off + m.end()
             if any(x.start < e and s < x.end for x in c.mentions):
