@@ -315,6 +315,7 @@ def build(doc: Document, detection: Any) -> Facts:
     # clauses in document order
     clauses: list[Clause] = []
     sents: list[Sent] = []
+    sent_end: list[int] = []  # per clause: where its sentence ends
     for sent in doc.sentences:
         ids: list[int] = []
         for cs, ce in sent.clauses or [(sent.start, sent.end)]:
@@ -322,6 +323,7 @@ def build(doc: Document, detection: Any) -> Facts:
                 continue
             ids.append(len(clauses))
             clauses.append(Clause(len(clauses), cs, ce, len(sents), text[cs:ce]))
+            sent_end.append(sent.end)
         if ids:
             sents.append(Sent(sent.start, sent.end, ids))
     starts = [c.start for c in clauses]
@@ -334,10 +336,13 @@ def build(doc: Document, detection: Any) -> Facts:
 
     # automaton hits then regex hits, each straight into its clause (per kind, in this order)
     named: list[tuple[int, int, int]] = []
+    runs_on: set[int] = set()  # sentences with a term that starts inside and ends past them
     for end_idx, (n, kinds) in _automaton().iter(text):
         s = end_idx - n + 1
         i = bisect_right(starts, s) - 1
         c = clauses[i] if i >= 0 and s < ends[i] else None
+        if c is not None and end_idx >= sent_end[i]:
+            runs_on.add(c.sent)
         t = text[s:end_idx + 1]
         for k in kinds:
             if c is not None:
@@ -348,11 +353,13 @@ def build(doc: Document, detection: Any) -> Facts:
                     hs.append((s, end_idx + 1, t))
             if k[:4] == "win:":
                 named.append((s, end_idx + 1, int(k[4:])))
+    rx_hits: dict[int, list[tuple[str, int, int, str]]] = {}  # per clause: the regex hits (for sent_key)
     for key, kind in (("report_regex", "report_verbs"), ("report_regime", "report_regime")):
         for m in rx["find:" + key](text):
             c = at(m.start())
             if c is not None:
                 c.hits.setdefault(kind, []).append((m.start(), m.end(), m.group(0)))
+                rx_hits.setdefault(c.idx, []).append((kind, m.start(), m.end(), m.group(0)))
     for f in freqs:
         c = at(f["start"])
         if c is not None:
@@ -401,16 +408,21 @@ def build(doc: Document, detection: Any) -> Facts:
     memo: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
     first: dict[str, Sent | None] = {}  # sentence text -> its first occurrence, until that one is keyed
 
-    def sent_key(st: Sent) -> tuple[Any, ...]:
+    def sent_key(st: Sent) -> tuple[Any, ...] | None:
+        # the automaton's hits in a sentence are those of its text (given the clause spans) unless a term runs on
+        # past its end (then no key); the regex hits (lookarounds see past it) are part of the key
+        if clauses[st.clauses[0]].sent in runs_on:
+            return None
         base = st.start
         parts: list[Any] = [text[base:st.end]]
         for ci in st.clauses:
             c = clauses[ci]
             known = pre_mentions.get(c.start)
             info = c.info
+            rxh = rx_hits.get(ci)
             parts.append((
                 c.start - base, c.end - base,
-                tuple((k, tuple((s - base, e - base, t) for s, e, t in hs)) for k, hs in c.hits.items()),
+                None if rxh is None else tuple((k, s - base, e - base, t) for k, s, e, t in rxh),
                 bool(c.freqs), bool(c.deadlines),
                 None if info is None else (info.start - base, info.end - base, info.polarity, info.actor,
                                            info.actor_level),
@@ -426,10 +438,12 @@ def build(doc: Document, detection: Any) -> Facts:
         if stext in first and REUSE_REPEATS:
             earlier = first[stext]
             if earlier is not None:
-                memo.setdefault(sent_key(earlier), sent_result(earlier))
+                e_key = sent_key(earlier)
+                if e_key is not None:
+                    memo.setdefault(e_key, sent_result(earlier))
                 first[stext] = None
             key: tuple[Any, ...] | None = sent_key(st)
-            done = memo.get(key)
+            done = memo.get(key) if key is not None else None
             if done is not None:
                 base = st.start
                 for ci, (pol, actor, level, target, ms) in zip(st.clauses, done, strict=True):
