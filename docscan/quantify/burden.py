@@ -28,6 +28,7 @@ Counting rules (the ``*.expected.yaml`` files under ``tests/data/directives/`` c
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -321,7 +322,9 @@ def _period_like(f: Facts, r: dict[str, Any]) -> bool:
     return f._memo[key]
 
 
+@functools.lru_cache(maxsize=1024)
 def _workdays(a: date, b: date) -> int:
+    # cached: every daily item of one period counts the same days (chinese_calendar checks its year bounds per call)
     n, d = 0, a
     while d <= b:
         n += _is_workday(d)
@@ -329,6 +332,7 @@ def _workdays(a: date, b: date) -> int:
     return n
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_workday(d: date) -> bool:
     try:
         import chinese_calendar
