@@ -168,19 +168,19 @@ class Finder:
     pattern's first characters occur in real text decides it. Until then, plain finditer. The matches are the
     same either way."""
 
-    __slots__ = ("_alts", "_seen", "_seen_chars", "_use", "rx")
+    __slots__ = ("_scan", "_seen", "_seen_chars", "_use", "rx")
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
         scan = compile_scanner(rx)
-        alts = [] if scan == rx.finditer else [compile_gated(rx), scan]
-        self._alts: list[Callable[[str], Iterator[re.Match[str]]]] | None = [a for a in alts if a is not None] or None
+        # the gate is compiled only when a decision is due (a cold one-page scan never gets there)
+        self._scan: Callable[[str], Iterator[re.Match[str]]] | None = None if scan == rx.finditer else scan
         self._use: Callable[[str], Iterator[re.Match[str]]] = rx.finditer
         self._seen: list[str] = []  # short texts so far (references), until they add up to a sample
         self._seen_chars = 0
 
     def __call__(self, text: str) -> Iterator[re.Match[str]]:
-        if self._alts is not None:
+        if self._scan is not None:
             if len(text) >= CALIBRATE_CHARS:
                 self._decide(text[:CALIBRATE_CHARS])
             else:
@@ -193,12 +193,13 @@ class Finder:
     def _decide(self, sample: str) -> None:
         import time
 
-        alts, self._alts = self._alts, None
+        scan, self._scan = self._scan, None
         self._seen, self._seen_chars = [], 0
-        if alts is None:  # another thread decided meanwhile
+        if scan is None:  # another thread decided meanwhile
             return
+        gated = compile_gated(self.rx)
         best, best_t = self.rx.finditer, float("inf")
-        for fn in [self.rx.finditer, *alts]:
+        for fn in [self.rx.finditer, *([gated] if gated is not None else []), scan]:
             t0 = time.perf_counter()
             for _ in fn(sample):
                 pass
