@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "县关于开展农村人居环境整治工作的通知.txt"
@@ -81,7 +82,6 @@ def warm_ratio(text: str, runs: int = 3) -> dict[str, float]:
 
     import docscan
     from docscan import gongwen, segment
-    from docscan.config import Config
     from docscan.detect import detect
     from docscan.extract import extract_text_raw
     from docscan.normalize import normalize
@@ -91,14 +91,7 @@ def warm_ratio(text: str, runs: int = 3) -> dict[str, float]:
         from contextlib import nullcontext as _gc_paused
     from docscan.quantify import quantify
 
-    rules, default = Config(use_model=False), Config()
-    jieba.lcut("预热")
-    docscan.scan(text=text[:2000], config=rules)
-    try:
-        docscan.scan(text=text[:2000], config=default)
-        has_model = True
-    except Exception:  # no shipped model in this checkout: report rules-only figures
-        has_model = False
+    rules, default, has_model = _warm(text)
 
     doc = docscan.extract(text=text)
     detection = detect(doc, rules)
@@ -209,8 +202,8 @@ def our_documents_text(target_bytes: int = 1_000_000) -> str:
     return "\n".join([joined] * n)
 
 
-def doc_ratio(text: str, runs: int = 3) -> dict[str, float]:
-    """Best-of-``runs`` seconds on one text scanned as one document: jieba / rules only / default config."""
+def _warm(text: str) -> tuple[Any, Any, bool]:
+    """Warm jieba and both scan configs on the text's head: (rules-only config, default config, has a model)."""
     import jieba
 
     import docscan
@@ -221,9 +214,18 @@ def doc_ratio(text: str, runs: int = 3) -> dict[str, float]:
     docscan.scan(text=text[:2000], config=rules)
     try:
         docscan.scan(text=text[:2000], config=default)
-        has_model = True
-    except Exception:  # no shipped model in this checkout
-        has_model = False
+        return rules, default, True
+    except Exception:  # no shipped model in this checkout: report rules-only figures
+        return rules, default, False
+
+
+def doc_ratio(text: str, runs: int = 3) -> dict[str, float]:
+    """Best-of-``runs`` seconds on one text scanned as one document: jieba / rules only / default config."""
+    import jieba
+
+    import docscan
+
+    rules, default, has_model = _warm(text)
     out: dict[str, float] = {"chars": len(text)}
     out["jieba_s"] = _best(lambda: jieba.lcut(text), runs)
     out["scan_s"] = _best(lambda: docscan.scan(text=text, config=rules), runs)
