@@ -193,22 +193,21 @@ def _regexes() -> dict[str, Any]:
 
     v = vocab()
     pm = polarity_markers()
-    out = {
+    critique = [r.lstrip("^") for r in pm.get("critique_regex", []) or ["存在问题"]]
+    extra_upper = [re.compile(p) for p in v.get("extra_upper_patterns") or []]
+    out: dict[str, Any] = {
         "report_regex": re.compile(v["report_regex"]),
         "report_regime": re.compile(v["report_regime_regex"]),
         "quota": re.compile(v["quota_regex"]),
         "modal": re.compile("|".join(f"(?:{r})" for r in pm.get("demand_regex", []) or ["要"])),
-        "extra_upper": [re.compile(p) for p in v.get("extra_upper_patterns") or []],  # type: ignore[dict-item]
-        "critique": re.compile("|".join(f"(?:{r.lstrip('^')})" for r in pm.get("critique_regex", []) or ["存在问题"])),
+        # each pattern with the characters every match holds (prefilter.required_chars): a clause lacking one is skipped
+        "extra_upper_need": [(x, tuple(required_chars(x.pattern, x.flags))) for x in extra_upper],
     }
-    out["extra_upper_need"] = [(x, tuple(required_chars(x.pattern, x.flags)))  # type: ignore[misc]
-                               for x in out["extra_upper"]]  # type: ignore[attr-defined]
     for key in ("report_regex", "report_regime"):  # whole-text scans: prefiltered where faster (same matches)
         out["find:" + key] = Finder(out[key])
-    for key in ("modal", "critique"):  # per-sentence searches of long alternations: the same answer, faster
-        out["search:" + key] = compile_searcher(out[key])
+    out["search:modal"] = compile_searcher(out["modal"])  # a per-sentence search of a long alternation, faster
     # whether the critique alternation matches at all: any of its alternatives does (prefilter.compile_any)
-    out["has:critique"] = compile_any([r.lstrip("^") for r in pm.get("critique_regex", []) or ["存在问题"]])
+    out["has:critique"] = compile_any(critique)
     return out
 
 
